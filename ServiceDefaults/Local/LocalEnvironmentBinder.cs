@@ -1,0 +1,38 @@
+using System.Net;
+using Rollout.ServiceDefaults.Secrets;
+using Rollout.Topology.Binding;
+using Rollout.Topology.Model;
+
+namespace Rollout.ServiceDefaults.Local;
+
+/// <summary>
+/// Binds the `local` environment to the running AppHost: endpoints from resources.json, admin
+/// credentials from the local secret store. The existing (Plesk) server gets no admin account.
+/// </summary>
+public static class LocalEnvironmentBinder
+{
+    public static async Task<EnvironmentBinding> BindAsync(Estate estate, string stateDirectory, CancellationToken cancellationToken, string environmentName = "local")
+    {
+        var environment = estate.Environment(environmentName);
+        if (environment.Kind != EnvironmentKind.Local)
+            throw new ArgumentException($"Environment '{environmentName}' is not a local environment.");
+        var snapshot = await ResourceSnapshot.ReadAsync(stateDirectory, cancellationToken);
+        var store = LocalSecretStore.InStateDirectory(stateDirectory);
+        var servers = new Dictionary<string, ServerEndpoint>();
+        foreach (var server in estate.EnabledServers(environment))
+        {
+            var resource = snapshot.Resources.FirstOrDefault(r => r.Name == server.Name);
+            if (resource?.Host is null || resource.Port is null)
+                throw new InvalidOperationException($"{Path.Combine(stateDirectory, ResourceSnapshot.FileName)}: server '{server.Name}' is not running. Start the stack with `dotnet run --project AppHost`.");
+            var adminPassword = server.Existing || !server.IsDatabaseServer
+                ? null
+                : await store.GetAsync(LocalSecretNames.AdminPassword(server.Name), cancellationToken);
+            servers[server.Name] = new ServerEndpoint(server, resource.Host, resource.Port.Value,
+                adminPassword is null ? null : LocalSecretNames.AdminUser, adminPassword, snapshot.CaCertificate);
+        }
+        return new EnvironmentBinding(estate, environment,
+            IPAddress.Parse(environment.AppServerIp.Raw),
+            environment.AdminIps.Select(ip => IPAddress.Parse(ip.Raw)).ToList(),
+            servers, estate.EnabledDatabases(environment));
+    }
+}
