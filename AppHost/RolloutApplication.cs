@@ -25,6 +25,7 @@ public sealed class RolloutApplication : IAsyncDisposable
         _builder = builder;
         Layout = new StateLayout(builder.Options.ResolveStateDirectory(builder.Estate.SourcePath));
         Secrets = LocalSecretStore.InStateDirectory(Layout.Root);
+        Board = new ResourceStatusBoard(Model, Layout.Root, CaCertificatePath);
     }
 
     /// <summary>Loads rollout.yaml (found as <see cref="AppHostOptions.ResolveEstatePath"/> says) and starts declaring the application.</summary>
@@ -59,8 +60,8 @@ public sealed class RolloutApplication : IAsyncDisposable
 
     public string CaCertificatePath => Path.Combine(Layout.Tls, "ca.crt");
 
-    /// <summary>The live resource states (after <see cref="StartAsync"/>).</summary>
-    public ResourceStatusBoard Board => _orchestrator?.Board ?? throw new InvalidOperationException("The application has not been started.");
+    /// <summary>The live resource states; resources.json is written from it once started.</summary>
+    public ResourceStatusBoard Board { get; }
 
     public Orchestrator Orchestrator => _orchestrator ?? throw new InvalidOperationException("The application has not been started.");
 
@@ -80,7 +81,7 @@ public sealed class RolloutApplication : IAsyncDisposable
         await leftovers.ReapAsync(cancellationToken);
         var authority = LocalCertificateAuthority.LoadOrCreate(Layout.Tls);
         var context = new LocalServerContext(Estate, Layout, authority, Secrets, Options.Binaries, leftovers);
-        _orchestrator = new Orchestrator(Model, Environment, context, Options, RepositoryRoot);
+        _orchestrator = new Orchestrator(Model, Environment, context, Options, RepositoryRoot, Board);
         await _orchestrator.StartAsync(cancellationToken);
     }
 
