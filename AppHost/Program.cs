@@ -84,6 +84,12 @@ static async Task<int> RunAsync(AppHostOptions options)
         table = new ResourceTable(app.Board, options.LiveTable).RunAsync(tableStop.Token);
         await app.StartAsync(stop.Token);
         Console.WriteLine($"All servers healthy; endpoints in {Path.Combine(app.StateDirectory, "resources.json")}. Ctrl+C stops everything.");
+        if (Environment.GetEnvironmentVariable("ROLLOUT_APPHOST_CRASH_AFTER_START") == "1")
+        {
+            // Fault injection for the tests: an unhandled exception on another thread ends the process at
+            // once, without any of our cleanup code running (the servers must still go).
+            new Thread(() => throw new InvalidOperationException("ROLLOUT_APPHOST_CRASH_AFTER_START: simulated AppHost crash")).Start();
+        }
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token);

@@ -96,33 +96,19 @@ public sealed class RolloutApplication : IAsyncDisposable
 
     private FileStream AcquireLock()
     {
+        var pidFile = Path.Combine(Layout.Root, "apphost.pid");
         try
         {
-            // FileShare.None takes an exclusive flock: a second AppHost on this state directory fails here.
+            // FileShare.None takes an exclusive flock (released by the kernel if the AppHost dies):
+            // a second AppHost on this state directory fails here.
             var stream = new FileStream(Layout.LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            stream.SetLength(0);
-            var pid = System.Text.Encoding.ASCII.GetBytes(System.Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            stream.Write(pid);
-            stream.Flush();
+            File.WriteAllText(pidFile, System.Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return stream;
         }
         catch (IOException)
         {
-            var owner = File.Exists(Layout.LockFile) ? ReadOwner() : "?";
+            var owner = File.Exists(pidFile) ? File.ReadAllText(pidFile).Trim() : "?";
             throw new AppHostStartException($"State directory {Layout.Root} is in use by another AppHost (pid {owner}). Stop it (Ctrl+C), or use another --state-dir.");
-        }
-    }
-
-    private string ReadOwner()
-    {
-        try
-        {
-            using var stream = new FileStream(Layout.LockFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            return new StreamReader(stream).ReadToEnd().Trim();
-        }
-        catch (IOException)
-        {
-            return "?";
         }
     }
 }
