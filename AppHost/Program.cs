@@ -6,6 +6,8 @@ using Rollout.AppHost.Local;
 using Rollout.AppHost.Model;
 using Rollout.AppHost.Orchestration;
 using Rollout.AppHost.Terminal;
+using Rollout.ServiceDefaults.Redaction;
+using Rollout.Topology.Loading;
 
 // `dotnet run --project AppHost`: brings up the local replica of the estate (issue 2).
 // Servers, databases and passwords come from rollout.yaml; the projects are declared here.
@@ -64,6 +66,8 @@ return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessT
 
 static async Task<int> RunAsync(AppHostOptions options)
 {
+    // Last line of defence: every secret the AppHost loads or generates is masked in its output.
+    RedactingTextWriter.InstallOnConsole(SecretRedactor.Shared);
     using var stop = new CancellationTokenSource();
     void OnSignal(PosixSignalContext context)
     {
@@ -110,7 +114,8 @@ static async Task<int> RunAsync(AppHostOptions options)
         Console.Error.WriteLine("Interrupted while starting; everything started has been stopped.");
         return 130;
     }
-    catch (Exception e) when (e is AppHostStartException or LocalServerException or FileNotFoundException or ArgumentException or KeyNotFoundException)
+    catch (Exception e) when (e is AppHostStartException or LocalServerException or EstateValidationException or FileNotFoundException
+        or ArgumentException or KeyNotFoundException)
     {
         await tableStop.CancelAsync();
         await table;

@@ -4,6 +4,7 @@ using Rollout.AppHost.Local.Tls;
 using Rollout.AppHost.Model;
 using Rollout.AppHost.Orchestration;
 using Rollout.ServiceDefaults.Secrets;
+using Rollout.Topology.Loading;
 using Rollout.Topology.Model;
 
 namespace Rollout.AppHost;
@@ -38,8 +39,8 @@ public sealed class RolloutApplication : IAsyncDisposable
         return new RolloutApplicationBuilder(estate, environment, options);
     }
 
-    // TODO(merge main): replace with Rollout.Topology.Loading.EstateLoader.LoadFile(path) and delete TemporaryEstateReader.
-    internal static Estate LoadEstate(string path) => TemporaryEstateReader.Load(path);
+    /// <summary>Loads and validates rollout.yaml; every problem is reported at once (EstateValidationException).</summary>
+    internal static Estate LoadEstate(string path) => EstateLoader.LoadFile(path);
 
     public Estate Estate => _builder.Estate;
 

@@ -76,4 +76,18 @@ public sealed class StartFailureTests
         Assert.Contains("error: Resource 'redis': server program /nonexistent/redis-server not found. Install the Debian package redis-server", apphost.Output);
         Assert.DoesNotContain("All servers healthy", apphost.Output);
     }
+
+    [Fact]
+    public async Task An_invalid_estate_file_is_reported_with_its_position_and_nothing_starts()
+    {
+        using var state = new TemporaryDirectory();
+        var estate = Path.Combine(state.Path, "rollout.yaml");
+        var text = await File.ReadAllTextAsync(Path.Combine(AppHostProcess.RepositoryRoot, "rollout.yaml"));
+        await File.WriteAllTextAsync(estate, text.Replace("  external-mariadb:\n    engine: mariadb", "  external-mariadb:\n    engin: mariadb"));
+        await using var apphost = await AppHostProcess.StartAsync(Path.Combine(state.Path, ".rollout"), "--file", estate);
+        Assert.Equal(1, await apphost.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("in the estate file", apphost.Output);
+        Assert.Contains("engin", apphost.Output);
+        Assert.False(Directory.Exists(Path.Combine(state.Path, ".rollout", "data")));
+    }
 }
