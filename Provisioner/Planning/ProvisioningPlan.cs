@@ -6,8 +6,10 @@ namespace Rollout.Provisioner.Planning;
 public sealed record ExistingServerCheck(string Server, string Database, string User, bool Succeeded, string Detail);
 
 /// <summary>The ordered changes for one server.</summary>
-public sealed record ServerPlan(ServerEndpoint Endpoint, IReadOnlyList<PlannedChange> Changes, int CatalogQueries)
+public sealed record ServerPlan(DesiredServer Desired, IReadOnlyList<PlannedChange> Changes, int CatalogQueries)
 {
+    public ServerEndpoint Endpoint => Desired.Endpoint;
+
     public IEnumerable<PlannedChange> Executable => Changes.Where(c => c.IsExecutable);
 }
 
