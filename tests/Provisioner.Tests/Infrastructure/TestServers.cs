@@ -55,20 +55,26 @@ public static class TestServers
     public static async Task<TestServerProcess> StartMariaDbAsync(string name, string baseDirectory, string certificates)
     {
         var directory = Path.Combine(baseDirectory, name);
-        Directory.CreateDirectory(directory);
-        await ProcessRunner.RunCheckedAsync("chown", "mysql:mysql", directory);
+        // A private tmpdir: bootstraps running at the same time (other test runs) collide on /tmp/#sql-temptable-* names.
+        Directory.CreateDirectory(Path.Combine(directory, "tmp"));
+        await ProcessRunner.RunCheckedAsync("chown", "-R", "mysql:mysql", directory);
         var data = Path.Combine(directory, "data");
         var socket = Path.Combine(directory, "mysqld.sock");
         var port = FreePort();
         var config = Path.Combine(directory, "my.cnf");
         await File.WriteAllTextAsync(config, string.Join('\n',
             "[mariadbd]", $"datadir={data}", "bind-address=127.0.0.1", $"port={port.ToString(CultureInfo.InvariantCulture)}", $"socket={socket}",
-            $"pid-file={Path.Combine(directory, "mysqld.pid")}", $"log-error={Path.Combine(directory, "error.log")}", "skip_name_resolve=ON",
+            $"pid-file={Path.Combine(directory, "mysqld.pid")}", $"log-error={Path.Combine(directory, "error.log")}", "skip_name_resolve=ON", $"tmpdir={Path.Combine(directory, "tmp")}",
             $"ssl_cert={Path.Combine(certificates, "server.pem")}", $"ssl_key={Path.Combine(certificates, "server.key")}", $"ssl_ca={Path.Combine(certificates, "ca.pem")}",
             "require_secure_transport=ON", "performance_schema=OFF", "innodb_buffer_pool_size=32M", "innodb_log_file_size=16M",
             "innodb_flush_log_at_trx_commit=2", "innodb_doublewrite=0", "max_connections=300", "user=mysql", "") );
         File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
-        await ProcessRunner.RunCheckedAsync("mariadb-install-db", $"--defaults-file={config}", "--user=mysql", "--auth-root-authentication-method=socket", "--skip-test-db");
+        var install = await ProcessRunner.RunAsync("mariadb-install-db", [$"--defaults-file={config}", "--user=mysql", "--auth-root-authentication-method=socket", "--skip-test-db"]);
+        if (install.ExitCode != 0)
+        {
+            var log = Path.Combine(directory, "error.log");
+            throw new InvalidOperationException($"mariadb-install-db for {name} failed: {(File.Exists(log) ? string.Join('\n', File.ReadLines(log).TakeLast(15)) : install.All)}");
+        }
         var process = Process.Start(new ProcessStartInfo("/usr/sbin/mariadbd", [$"--defaults-file={config}"]) { UseShellExecute = false })!;
         var server = new TestServerProcess(name, process, port, socket);
         await WaitAsync(name, process, async () => (await ProcessRunner.RunAsync("mariadb", [$"--socket={socket}", "-e", "SELECT 1"])).ExitCode == 0);
