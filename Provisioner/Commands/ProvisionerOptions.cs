@@ -7,7 +7,7 @@ public enum OutputFormat { Text, Json }
 /// <summary>The options plan, apply and drift share.</summary>
 public sealed class ProvisionerOptions
 {
-    public Option<string> Environment { get; } = new("--env", "-e")
+    public Option<string> Environment { get; } = new("--env", "-e", "--environment")
     {
         Description = "The environment of rollout.yaml to act on: local, staging or production.",
         Required = true,

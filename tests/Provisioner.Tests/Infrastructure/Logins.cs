@@ -6,7 +6,7 @@ namespace Rollout.Provisioner.Tests.Infrastructure;
 /// <summary>Logs in with the real mariadb and psql clients, as an application would.</summary>
 public static class Logins
 {
-    public static async Task<ProcessRunner.Result> MariaDbAsync(ProvisionerStack stack, TestServerProcess server, string user, Secret password, string database, bool tls = true) =>
+    public static async Task<ProcessRunner.Result> MariaDbAsync(ProvisionerStack stack, StackServer server, string user, Secret password, string database, bool tls = true) =>
         await ProcessRunner.RunAsync("mariadb",
             ["-h", "127.0.0.1", "-P", server.Port.ToString(CultureInfo.InvariantCulture), "-u", user, "-D", database, "-N", "-B",
              .. tls ? new[] { "--ssl", $"--ssl-ca={stack.CaFile}", "--ssl-verify-server-cert" } : ["--skip-ssl"],

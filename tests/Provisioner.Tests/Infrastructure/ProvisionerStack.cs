@@ -1,18 +1,23 @@
 using System.CommandLine;
 using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Rollout.AppHost.Testing;
 using Rollout.Provisioner.Commands;
 using Rollout.ServiceDefaults.Local;
 using Rollout.ServiceDefaults.Secrets;
-using Rollout.Topology.Loading;
 using Rollout.Topology.Model;
 
 namespace Rollout.Provisioner.Tests.Infrastructure;
 
+/// <summary>One server of the stack as the tests' own hands reach it: its port and the local admin account.</summary>
+public sealed record StackServer(string Name, int Port, Secret AdminPassword);
+
 /// <summary>
-/// The local replica the Provisioner acts on in tests: a Plesk stand-in (seeded with its five
-/// databases and users, never to be written by us), an external MariaDB and an external PostgreSQL,
-/// all real server processes with TLS, plus the state directory (resources.json, secrets.json)
-/// the `local` environment is bound from. Started once per test collection, removed afterwards.
+/// The local replica the Provisioner acts on in tests, started by the shared testing builder (real
+/// MariaDB/PostgreSQL processes with TLS, the Plesk stand-in seeded with its five databases). The
+/// Provisioner itself is not run by the stack: each test runs it. The tests' own changes (drift made
+/// by hand, the Plesk general log) go through the real mariadb/psql clients as the local admin.
 /// </summary>
 public sealed class ProvisionerStack : IAsyncLifetime
 {
@@ -20,103 +25,84 @@ public sealed class ProvisionerStack : IAsyncLifetime
     public const string MariaDbName = "external-mariadb";
     public const string PostgreSqlName = "external-postgres";
 
-    private readonly List<TestServerProcess> _servers = [];
+    private TestingStack _stack = null!;
 
-    public string BaseDirectory { get; } = Path.Combine(Path.GetTempPath(), "rollout-provisioner-tests-" + Guid.NewGuid().ToString("N")[..8]);
-    public string StateDirectory => Path.Combine(BaseDirectory, "state");
-    public string CertificateDirectory => Path.Combine(BaseDirectory, "tls");
-    public string CaFile => Path.Combine(CertificateDirectory, "ca.pem");
-    public string EstatePath { get; } = EstateLoader.Locate(AppContext.BaseDirectory);
-    public Estate Estate { get; private set; } = null!;
-    public TestServerProcess Plesk { get; private set; } = null!;
-    public TestServerProcess MariaDb { get; private set; } = null!;
-    public TestServerProcess PostgreSql { get; private set; } = null!;
-    public LocalSecretStore Secrets => LocalSecretStore.InStateDirectory(StateDirectory);
+    /// <summary>Scratch space of the tests (estate variants, copied state directories).</summary>
+    public string BaseDirectory { get; } = Directory.CreateTempSubdirectory("rollout-provisioner-tests-").FullName;
+    public string StateDirectory => _stack.StateDirectory;
+    public string CaFile => _stack.CaCertificatePath;
+    public string EstatePath => _stack.Estate.SourcePath;
+    public Estate Estate => _stack.Estate;
+    public StackServer Plesk { get; private set; } = null!;
+    public StackServer MariaDb { get; private set; } = null!;
+    public StackServer PostgreSql { get; private set; } = null!;
+    public LocalSecretStore Secrets => _stack.Secrets;
 
     public async Task InitializeAsync()
     {
-        Estate = EstateLoader.LoadFile(EstatePath);
-        Directory.CreateDirectory(CertificateDirectory);
-        Directory.CreateDirectory(StateDirectory);
-        File.SetUnixFileMode(BaseDirectory, (UnixFileMode)0b111_101_101);
-        await TestServers.CreateCertificatesAsync(CertificateDirectory);
-
-        var adminPassword = new Secret("admin-" + Guid.NewGuid().ToString("N"));
-        var plesk = TestServers.StartMariaDbAsync(PleskName, BaseDirectory, CertificateDirectory);
-        var mariadb = TestServers.StartMariaDbAsync(MariaDbName, BaseDirectory, CertificateDirectory);
-        var postgres = TestServers.StartPostgreSqlAsync(PostgreSqlName, BaseDirectory, CertificateDirectory, LocalSecretNames.AdminUser, adminPassword.Reveal());
-        try
-        {
-            await Task.WhenAll(plesk, mariadb, postgres);
-        }
-        finally
-        {
-            foreach (var task in new[] { plesk, mariadb, postgres }.Where(t => t.IsCompletedSuccessfully)) _servers.Add(task.Result);
-        }
-        (Plesk, MariaDb, PostgreSql) = (plesk.Result, mariadb.Result, postgres.Result);
-
-        await MariaDbRootAsync(MariaDb, $"CREATE USER '{LocalSecretNames.AdminUser}'@'127.0.0.1' IDENTIFIED BY '{adminPassword.Reveal()}' REQUIRE SSL; " +
-                                        $"GRANT ALL PRIVILEGES ON *.* TO '{LocalSecretNames.AdminUser}'@'127.0.0.1' WITH GRANT OPTION;");
-        await Secrets.SetAsync(LocalSecretNames.AdminPassword(MariaDbName), adminPassword, default);
-        await Secrets.SetAsync(LocalSecretNames.AdminPassword(PostgreSqlName), adminPassword, default);
-        await SeedPleskAsync();
-        await WriteResourcesAsync(StateDirectory, postgresPort: PostgreSql.Port, mariadbPort: MariaDb.Port);
+        _stack = await RolloutTestingBuilder.Create().StartAsync();
+        Plesk = await ServerAsync(PleskName);
+        MariaDb = await ServerAsync(MariaDbName);
+        PostgreSql = await ServerAsync(PostgreSqlName);
     }
 
-    /// <summary>The existing host as the plan describes it: five databases, their users @localhost and @127.0.0.1.</summary>
-    private async Task SeedPleskAsync()
+    private async Task<StackServer> ServerAsync(string name)
     {
-        var statements = new List<string>();
-        foreach (var database in Estate.DatabasesOn(PleskName))
-        {
-            var password = new Secret(Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)));
-            await Secrets.SetAsync(database.PasswordSecretName, password, default);
-            statements.Add($"CREATE DATABASE `{database.Name}`;");
-            foreach (var host in new[] { "localhost", "127.0.0.1" })
-            {
-                statements.Add($"CREATE USER '{database.User}'@'{host}' IDENTIFIED BY '{password.Reveal()}' REQUIRE SSL;");
-                statements.Add($"GRANT {string.Join(", ", Estate.Grants.MariaDb)} ON `{database.Name.Replace("_", "\\_", StringComparison.Ordinal)}`.* TO '{database.User}'@'{host}';");
-            }
-        }
-        await MariaDbRootAsync(Plesk, string.Join(' ', statements));
+        var snapshot = await ResourceSnapshot.ReadAsync(StateDirectory, default);
+        var port = snapshot.Resources.Single(r => r.Name == name).Port!.Value;
+        // The Plesk stand-in has a local admin too (the AppHost seeds it); the Provisioner never gets it.
+        var password = await Secrets.GetAsync(LocalSecretNames.AdminPassword(name), default)
+            ?? throw new InvalidOperationException($"no admin password for {name} in the stack's secret store");
+        return new StackServer(name, port, password);
     }
 
-    /// <summary>Writes resources.json as the AppHost does; ports can be overridden to simulate a server that is down.</summary>
-    public async Task WriteResourcesAsync(string stateDirectory, int postgresPort, int mariadbPort)
+    public static int FreePort()
     {
-        Directory.CreateDirectory(stateDirectory);
-        var snapshot = new ResourceSnapshot(stateDirectory, CaFile, Environment.ProcessId,
-        [
-            new ResourceState(PleskName, "mariadb", "Running", "127.0.0.1", Plesk.Port, Plesk.Pid, null),
-            new ResourceState(MariaDbName, "mariadb", "Running", "127.0.0.1", mariadbPort, MariaDb.Pid, null),
-            new ResourceState(PostgreSqlName, "postgresql", "Running", "127.0.0.1", postgresPort, PostgreSql.Pid, null),
-            new ResourceState("redis", "redis", "Running", "127.0.0.1", TestServers.FreePort(), null, null),
-        ]);
-        await snapshot.WriteAsync(default);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>A copy of the state directory (resources and secrets) for a test that changes it.</summary>
+    /// <summary>A copy of the state directory's files (resources, secrets) for a test that changes them.</summary>
     public string CopyStateDirectory()
     {
         var copy = Path.Combine(BaseDirectory, "state-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(copy);
-        foreach (var file in Directory.GetFiles(StateDirectory)) File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        foreach (var file in new[] { ResourceSnapshot.FileName, "secrets.json" })
+            File.Copy(Path.Combine(StateDirectory, file), Path.Combine(copy, file));
         return copy;
     }
 
-    /// <summary>Root on a MariaDB through its unix socket: the test's own hands, never the Provisioner's.</summary>
-    public static async Task<string> MariaDbRootAsync(TestServerProcess server, string sql)
+    /// <summary>Points a server of a copied state directory at another port (a server that is down).</summary>
+    public static async Task MoveServerAsync(string stateDirectory, string server, int port)
     {
-        var result = await ProcessRunner.RunAsync("mariadb", [$"--socket={server.Socket}", "-N", "-B", "-e", sql]);
+        var snapshot = await ResourceSnapshot.ReadAsync(stateDirectory, default);
+        var moved = snapshot with
+        {
+            StateDirectory = stateDirectory,
+            Resources = snapshot.Resources.Select(r => r.Name == server ? r with { Port = port } : r).ToList(),
+        };
+        await moved.WriteAsync(default);
+    }
+
+    /// <summary>SQL as the local admin through the real mariadb client over TLS: the test's own hands, never the Provisioner's.</summary>
+    public async Task<string> MariaDbAdminAsync(StackServer server, string sql)
+    {
+        var result = await ProcessRunner.RunAsync("mariadb",
+            ["-h", "127.0.0.1", "-P", server.Port.ToString(CultureInfo.InvariantCulture), "-u", LocalSecretNames.AdminUser,
+             "--ssl", $"--ssl-ca={CaFile}", "-N", "-B", "-e", sql],
+            new Dictionary<string, string> { ["MYSQL_PWD"] = server.AdminPassword.Reveal() });
         if (result.ExitCode != 0) throw new InvalidOperationException($"mariadb on {server.Name} failed: {result.Error}");
         return result.Out;
     }
 
-    /// <summary>The PostgreSQL superuser through the unix socket (trust), for the test's own changes and checks.</summary>
+    /// <summary>SQL as the PostgreSQL superuser (rollout_admin) through psql over TLS.</summary>
     public async Task<string> PostgresAsync(string sql, string database = "postgres")
     {
-        var result = await ProcessRunner.RunAsync("psql", ["-h", PostgreSql.Socket!, "-p", PostgreSql.Port.ToString(CultureInfo.InvariantCulture),
-            "-U", LocalSecretNames.AdminUser, "-d", database, "-At", "-v", "ON_ERROR_STOP=1", "-c", sql]);
+        var result = await ProcessRunner.RunAsync("psql",
+            [$"host=127.0.0.1 port={PostgreSql.Port} user={LocalSecretNames.AdminUser} dbname={database} sslmode=verify-ca sslrootcert={CaFile}",
+             "-At", "-v", "ON_ERROR_STOP=1", "-c", sql],
+            new Dictionary<string, string> { ["PGPASSWORD"] = PostgreSql.AdminPassword.Reveal() });
         if (result.ExitCode != 0) throw new InvalidOperationException($"psql failed: {result.Error}");
         return result.Out;
     }
@@ -124,22 +110,21 @@ public sealed class ProvisionerStack : IAsyncLifetime
     /// <summary>Removes every managed database and service user from the managed servers (the Plesk stand-in is left alone).</summary>
     public async Task ResetAsync()
     {
-        var mariadbDatabases = Estate.DatabasesOn(MariaDbName).ToList();
-        var accounts = (await MariaDbRootAsync(MariaDb, "SELECT CONCAT(QUOTE(User), '@', QUOTE(Host)) FROM mysql.global_priv WHERE User LIKE 'svc\\_%'"))
+        var accounts = (await MariaDbAdminAsync(MariaDb, "SELECT CONCAT(QUOTE(User), '@', QUOTE(Host)) FROM mysql.global_priv WHERE User LIKE 'svc\\_%' OR User = 'rollout_weak'"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var drops = mariadbDatabases.Select(d => $"DROP DATABASE IF EXISTS `{d.Name}`;").Concat(accounts.Select(a => $"DROP USER {a};"));
-        await MariaDbRootAsync(MariaDb, string.Join(' ', drops) + " SELECT 1;");
+        var drops = Estate.DatabasesOn(MariaDbName).Select(d => $"DROP DATABASE IF EXISTS `{d.Name}`;").Concat(accounts.Select(a => $"DROP USER {a};"));
+        await MariaDbAdminAsync(MariaDb, string.Join(' ', drops) + " SELECT 1;");
 
         foreach (var database in Estate.DatabasesOn(PostgreSqlName))
             await PostgresAsync($"DROP DATABASE IF EXISTS \"{database.Name}\" WITH (FORCE)");
-        var roles = (await PostgresAsync("SELECT rolname FROM pg_roles WHERE rolname LIKE 'svc\\_%'")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var roles = (await PostgresAsync("SELECT rolname FROM pg_roles WHERE rolname LIKE 'svc\\_%' OR rolname = 'rollout_weak'")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         foreach (var role in roles) await PostgresAsync($"DROP ROLE \"{role}\"");
         foreach (var database in Estate.Databases.Where(d => d.ServerName != PleskName))
             await Secrets.RemoveAsync(database.PasswordSecretName, default);
     }
 
-    /// <summary>Runs the Provisioner in-process, exactly as Program.cs wires it, capturing everything it prints.</summary>
-    public async Task<ProcessRunner.Result> ProvisionerAsync(IDictionary<string, string>? variables, params string[] args)
+    /// <summary>Runs the Provisioner in-process, wired as Program.cs wires it, capturing everything it prints.</summary>
+    public async Task<ProvisionerResult> ProvisionerAsync(IDictionary<string, string>? variables, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -149,27 +134,24 @@ public sealed class ProvisionerStack : IAsyncLifetime
         root.Add(ApplyCommand.Create(io));
         root.Add(DriftCommand.Create(io));
         var exit = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return new ProcessRunner.Result(exit, output.ToString(), error.ToString());
+        return new ProvisionerResult(exit, output.ToString(), error.ToString());
     }
 
     public Task<ProvisionerResult> LocalAsync(params string[] args) => LocalWithStateAsync(StateDirectory, args);
 
-    public async Task<ProvisionerResult> LocalWithStateAsync(string stateDirectory, params string[] args)
-    {
-        var result = await ProvisionerAsync(null, [.. args, "--env", "local", "--state-dir", stateDirectory]);
-        return new ProvisionerResult(result.ExitCode, result.Out, result.Error);
-    }
+    public Task<ProvisionerResult> LocalWithStateAsync(string stateDirectory, params string[] args) =>
+        ProvisionerAsync(null, [.. args, "--env", "local", "--state-dir", stateDirectory]);
 
     public async Task DisposeAsync()
     {
-        foreach (var server in _servers) await server.DisposeAsync();
+        await _stack.DisposeAsync();
         try
         {
             Directory.Delete(BaseDirectory, recursive: true);
         }
         catch (IOException)
         {
-            // A server that was slow to exit may still hold a file; the directory is in /tmp and uniquely named.
+            // Scratch files in a uniquely named temporary directory; nothing depends on their removal.
         }
     }
 }

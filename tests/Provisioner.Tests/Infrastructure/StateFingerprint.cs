@@ -11,7 +11,7 @@ public static class StateFingerprint
     public static async Task<string> ReadAsync(ProvisionerStack stack)
     {
         var text = new StringBuilder();
-        text.AppendLine(await ProvisionerStack.MariaDbRootAsync(stack.MariaDb,
+        text.AppendLine(await stack.MariaDbAdminAsync(stack.MariaDb,
             "SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'mo\\_%' ORDER BY 1;" +
             "SELECT User, Host, JSON_VALUE(Priv, '$.ssl_type'), JSON_VALUE(Priv, '$.plugin'), JSON_VALUE(Priv, '$.access') FROM mysql.global_priv WHERE User LIKE 'svc\\_%' ORDER BY 1, 2;" +
             "SELECT * FROM mysql.db WHERE User LIKE 'svc\\_%' ORDER BY User, Host, Db;"));

@@ -21,7 +21,7 @@ public sealed class DriftTests(ProvisionerStack stack) : IAsyncLifetime
     [Fact]
     public async Task A_hand_added_privilege_is_drift_kept_by_apply_and_removed_by_apply_prune()
     {
-        await ProvisionerStack.MariaDbRootAsync(stack.MariaDb, "GRANT SHOW VIEW, LOCK TABLES ON `mo\\_crm`.* TO 'svc_crm'@'127.0.0.1'");
+        await stack.MariaDbAdminAsync(stack.MariaDb, "GRANT SHOW VIEW, LOCK TABLES ON `mo\\_crm`.* TO 'svc_crm'@'127.0.0.1'");
 
         var drift = await stack.LocalAsync("drift", "--output", "json");
         Assert.Equal(2, drift.ExitCode);
@@ -35,7 +35,7 @@ public sealed class DriftTests(ProvisionerStack stack) : IAsyncLifetime
 
         var apply = await stack.LocalAsync("apply");
         Assert.Contains("0 statements executed", apply.Out);
-        Assert.Contains("Y", await ProvisionerStack.MariaDbRootAsync(stack.MariaDb, "SELECT Show_view_priv FROM mysql.db WHERE User = 'svc_crm'"));
+        Assert.Contains("Y", await stack.MariaDbAdminAsync(stack.MariaDb, "SELECT Show_view_priv FROM mysql.db WHERE User = 'svc_crm'"));
 
         var prune = await stack.LocalAsync("apply", "--prune");
         Assert.True(prune.ExitCode == 0, prune.All);
@@ -46,7 +46,7 @@ public sealed class DriftTests(ProvisionerStack stack) : IAsyncLifetime
     [Fact]
     public async Task A_database_created_by_hand_with_the_wrong_collation_is_drift_and_apply_resets_its_default()
     {
-        await ProvisionerStack.MariaDbRootAsync(stack.MariaDb, "DROP DATABASE mo_games; CREATE DATABASE mo_games CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci");
+        await stack.MariaDbAdminAsync(stack.MariaDb, "DROP DATABASE mo_games; CREATE DATABASE mo_games CHARACTER SET utf8mb4 COLLATE utf8mb4_general_ci");
 
         var drift = await stack.LocalAsync("drift");
         Assert.Equal(2, drift.ExitCode);
@@ -54,7 +54,7 @@ public sealed class DriftTests(ProvisionerStack stack) : IAsyncLifetime
 
         var apply = await stack.LocalAsync("apply");
         Assert.Contains("ALTER DATABASE `mo_games` CHARACTER SET 'utf8mb4' COLLATE 'utf8mb4_unicode_ci'", apply.Out);
-        Assert.Equal("utf8mb4_unicode_ci", (await ProvisionerStack.MariaDbRootAsync(stack.MariaDb,
+        Assert.Equal("utf8mb4_unicode_ci", (await stack.MariaDbAdminAsync(stack.MariaDb,
             "SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'mo_games'")).Trim());
         Assert.Equal(0, (await stack.LocalAsync("drift")).ExitCode);
     }
@@ -82,7 +82,7 @@ public sealed class DriftTests(ProvisionerStack stack) : IAsyncLifetime
     [Fact]
     public async Task A_user_with_a_percent_host_is_reported_and_dropped_only_with_prune()
     {
-        await ProvisionerStack.MariaDbRootAsync(stack.MariaDb, "CREATE USER 'svc_n8n'@'%' IDENTIFIED BY 'hand-made'; GRANT SELECT ON `mo\\_n8n`.* TO 'svc_n8n'@'%'");
+        await stack.MariaDbAdminAsync(stack.MariaDb, "CREATE USER 'svc_n8n'@'%' IDENTIFIED BY 'hand-made'; GRANT SELECT ON `mo\\_n8n`.* TO 'svc_n8n'@'%'");
 
         var drift = await stack.LocalAsync("drift");
         Assert.Equal(2, drift.ExitCode);
@@ -92,7 +92,7 @@ public sealed class DriftTests(ProvisionerStack stack) : IAsyncLifetime
         Assert.Contains("0 statements executed", (await stack.LocalAsync("apply")).Out);
         var prune = await stack.LocalAsync("apply", "--prune");
         Assert.Contains("DROP USER IF EXISTS 'svc_n8n'@'%'", prune.Out);
-        Assert.Equal("", (await ProvisionerStack.MariaDbRootAsync(stack.MariaDb, "SELECT User FROM mysql.global_priv WHERE User = 'svc_n8n' AND Host = '%'")).Trim());
+        Assert.Equal("", (await stack.MariaDbAdminAsync(stack.MariaDb, "SELECT User FROM mysql.global_priv WHERE User = 'svc_n8n' AND Host = '%'")).Trim());
         Assert.Equal(0, (await stack.LocalAsync("drift")).ExitCode);
     }
 
@@ -113,7 +113,7 @@ public sealed class DriftTests(ProvisionerStack stack) : IAsyncLifetime
     [Fact]
     public async Task A_missing_require_ssl_and_a_changed_password_are_drift_and_apply_restores_both()
     {
-        await ProvisionerStack.MariaDbRootAsync(stack.MariaDb, "ALTER USER 'svc_hooks'@'127.0.0.1' REQUIRE NONE; ALTER USER 'svc_consent'@'127.0.0.1' IDENTIFIED BY 'changed-by-hand'");
+        await stack.MariaDbAdminAsync(stack.MariaDb, "ALTER USER 'svc_hooks'@'127.0.0.1' REQUIRE NONE; ALTER USER 'svc_consent'@'127.0.0.1' IDENTIFIED BY 'changed-by-hand'");
         await stack.PostgresAsync("ALTER ROLE svc_idp PASSWORD 'changed-by-hand'");
 
         var drift = await stack.LocalAsync("drift");

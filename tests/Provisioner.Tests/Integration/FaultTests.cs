@@ -16,8 +16,8 @@ public sealed class FaultTests(ProvisionerStack stack) : IAsyncLifetime
 
     private async Task AssertNothingCreatedAsync()
     {
-        Assert.Equal("", (await ProvisionerStack.MariaDbRootAsync(stack.MariaDb, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'mo\\_%'")).Trim());
-        Assert.Equal("", (await ProvisionerStack.MariaDbRootAsync(stack.MariaDb, "SELECT User FROM mysql.global_priv WHERE User LIKE 'svc\\_%'")).Trim());
+        Assert.Equal("", (await stack.MariaDbAdminAsync(stack.MariaDb, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'mo\\_%'")).Trim());
+        Assert.Equal("", (await stack.MariaDbAdminAsync(stack.MariaDb, "SELECT User FROM mysql.global_priv WHERE User LIKE 'svc\\_%'")).Trim());
         Assert.Equal("", (await stack.PostgresAsync("SELECT string_agg(datname, ',') FROM pg_database WHERE datname LIKE 'mo\\_%'")).Trim());
         Assert.Equal("", (await stack.PostgresAsync("SELECT string_agg(rolname, ',') FROM pg_roles WHERE rolname LIKE 'svc\\_%'")).Trim());
     }
@@ -26,8 +26,8 @@ public sealed class FaultTests(ProvisionerStack stack) : IAsyncLifetime
     public async Task An_unreachable_server_is_named_with_host_and_port_and_nothing_changes_on_the_other()
     {
         var state = stack.CopyStateDirectory();
-        var closedPort = TestServers.FreePort();
-        await stack.WriteResourcesAsync(state, postgresPort: closedPort, mariadbPort: stack.MariaDb.Port);
+        var closedPort = ProvisionerStack.FreePort();
+        await ProvisionerStack.MoveServerAsync(state, ProvisionerStack.PostgreSqlName, closedPort);
 
         var apply = await stack.LocalWithStateAsync(state, "apply");
         Assert.Equal(1, apply.ExitCode);
@@ -54,10 +54,10 @@ public sealed class FaultTests(ProvisionerStack stack) : IAsyncLifetime
     public async Task An_admin_lacking_privileges_is_told_which_ones_on_each_engine()
     {
         var password = "weak-" + Guid.NewGuid().ToString("N");
-        await ProvisionerStack.MariaDbRootAsync(stack.MariaDb,
+        await stack.MariaDbAdminAsync(stack.MariaDb,
             $"CREATE USER IF NOT EXISTS 'rollout_weak'@'127.0.0.1' IDENTIFIED BY '{password}'; GRANT SELECT, CREATE ON *.* TO 'rollout_weak'@'127.0.0.1'");
         await stack.PostgresAsync($"DROP ROLE IF EXISTS rollout_weak; CREATE ROLE rollout_weak LOGIN PASSWORD '{password}'");
-        var variables = Staging.Variables(stack, "rollout_weak", password);
+        var variables = Staging.Variables(stack, "rollout_weak", password, password);
 
         var plan = await stack.ProvisionerAsync(variables, "plan", "--env", "staging");
         Assert.Equal(1, plan.ExitCode);
@@ -88,7 +88,7 @@ public sealed class FaultTests(ProvisionerStack stack) : IAsyncLifetime
         var plan = await stack.LocalAsync("plan", "--estate", estate);
         Assert.Equal(1, plan.ExitCode);
         Assert.Contains("databases.mo_shop.charset: 'plesk' is an existing server: Rollout never creates or alters databases there", plan.Error);
-        Assert.Equal("", (await ProvisionerStack.MariaDbRootAsync(stack.Plesk, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'mo_shop'")).Trim());
+        Assert.Equal("", (await stack.MariaDbAdminAsync(stack.Plesk, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'mo_shop'")).Trim());
     }
 
     [Fact]
@@ -108,8 +108,7 @@ public sealed class FaultTests(ProvisionerStack stack) : IAsyncLifetime
     [Fact]
     public async Task Staging_reads_service_passwords_from_environment_variables_and_names_the_missing_ones()
     {
-        var adminPassword = (await stack.Secrets.GetAsync(LocalSecretNames.AdminPassword(ProvisionerStack.MariaDbName), default))!.Reveal();
-        var variables = Staging.Variables(stack, LocalSecretNames.AdminUser, adminPassword);
+        var variables = Staging.Variables(stack, LocalSecretNames.AdminUser, stack.MariaDb.AdminPassword.Reveal(), stack.PostgreSql.AdminPassword.Reveal());
         variables.Remove("MO_CRM_DB_PASS");
         variables.Remove("PG_IDP_DB_PASS");
 
@@ -119,7 +118,7 @@ public sealed class FaultTests(ProvisionerStack stack) : IAsyncLifetime
         Assert.Contains("PG_IDP_DB_PASS (password of svc_idp on external-postgres)", missing.Error);
         await AssertNothingCreatedAsync();
 
-        variables = Staging.Variables(stack, LocalSecretNames.AdminUser, adminPassword);
+        variables = Staging.Variables(stack, LocalSecretNames.AdminUser, stack.MariaDb.AdminPassword.Reveal(), stack.PostgreSql.AdminPassword.Reveal());
         var apply = await stack.ProvisionerAsync(variables, "apply", "--env", "staging");
         Assert.True(apply.ExitCode == 0, apply.All);
         Assert.Equal(0, (await stack.ProvisionerAsync(variables, "plan", "--env", "staging")).ExitCode);
@@ -131,7 +130,7 @@ public sealed class FaultTests(ProvisionerStack stack) : IAsyncLifetime
 /// <summary>The staging environment bound to the test servers through the variables rollout.yaml names.</summary>
 internal static class Staging
 {
-    public static Dictionary<string, string> Variables(ProvisionerStack stack, string adminUser, string adminPassword)
+    public static Dictionary<string, string> Variables(ProvisionerStack stack, string adminUser, string mariaDbPassword, string postgreSqlPassword)
     {
         var variables = new Dictionary<string, string>
         {
@@ -142,12 +141,12 @@ internal static class Staging
             ["MYSQL_HOST"] = "127.0.0.1",
             ["MYSQL_PORT"] = stack.MariaDb.Port.ToString(CultureInfo.InvariantCulture),
             ["MYSQL_ADMIN_USER"] = adminUser,
-            ["MYSQL_ADMIN_PASS"] = adminPassword,
+            ["MYSQL_ADMIN_PASS"] = mariaDbPassword,
             ["MYSQL_CA_FILE"] = stack.CaFile,
             ["PG_HOST"] = "127.0.0.1",
             ["PG_PORT"] = stack.PostgreSql.Port.ToString(CultureInfo.InvariantCulture),
             ["PG_ADMIN_USER"] = adminUser,
-            ["PG_ADMIN_PASS"] = adminPassword,
+            ["PG_ADMIN_PASS"] = postgreSqlPassword,
             ["PG_CA_FILE"] = stack.CaFile,
             ["REDIS_HOST"] = "127.0.0.1",
         };

@@ -32,7 +32,7 @@ public sealed class IsolationTests(ProvisionerStack stack) : IAsyncLifetime
             var plain = await Logins.MariaDbAsync(stack, stack.MariaDb, database.User, password, database.Name, tls: false);
             Assert.NotEqual(0, plain.ExitCode);
         }
-        var sslTypes = await ProvisionerStack.MariaDbRootAsync(stack.MariaDb, "SELECT DISTINCT JSON_VALUE(Priv, '$.ssl_type') FROM mysql.global_priv WHERE User LIKE 'svc\\_%'");
+        var sslTypes = await stack.MariaDbAdminAsync(stack.MariaDb, "SELECT DISTINCT JSON_VALUE(Priv, '$.ssl_type') FROM mysql.global_priv WHERE User LIKE 'svc\\_%'");
         Assert.Equal("1", sslTypes.Trim()); // REQUIRE SSL on every account, not only the server-wide require_secure_transport
 
         var postgres = stack.Estate.DatabasesOn(ProvisionerStack.PostgreSqlName).ToList();
