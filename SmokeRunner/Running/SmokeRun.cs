@@ -10,7 +10,8 @@ namespace Rollout.SmokeRunner.Running;
 /// <summary>
 /// Runs every check of a bound environment with at most <see cref="SmokeSettings.Parallelism"/>
 /// units of work in flight: one probe per database, one isolation row per service user, one
-/// baseline per server. Each finished result is handed to the observer as it arrives.
+/// baseline per server; then latency, database by database. Each finished result is handed to the
+/// observer as it arrives.
 /// </summary>
 public sealed class SmokeRun(SmokeContext context)
 {
@@ -25,8 +26,9 @@ public sealed class SmokeRun(SmokeContext context)
         var cells = new ConcurrentBag<IsolationCell>();
         var work = new List<WorkItem>();
 
-        foreach (var database in binding.Databases.Where(d => binding.Servers.ContainsKey(d.ServerName)))
-            work.Add(new WorkItem(work.Count, ct => new DatabaseProbe(context, database).RunAsync(ct)));
+        var probes = binding.Databases.Where(d => binding.Servers.ContainsKey(d.ServerName)).Select(d => new DatabaseProbe(context, d)).ToList();
+        foreach (var probe in probes)
+            work.Add(new WorkItem(work.Count, probe.RunAsync));
         foreach (var server in servers)
         {
             var engine = SmokeEngines.For(server.Engine);
@@ -52,6 +54,16 @@ public sealed class SmokeRun(SmokeContext context)
                     observer?.Invoke(produced[i]);
                 }
             });
+
+        // Latency is measured one database at a time once the parallel storm of logins is over:
+        // on a small machine that shares its cores with the servers, concurrent logins would
+        // measure the runner's own contention instead of the server.
+        foreach (var (probe, index) in probes.Select((p, i) => (p, i)).Where(x => x.p.Reached is not null))
+        {
+            var latency = await probe.MeasureLatencyAsync(cancellationToken);
+            results.Add((index, -1, latency));
+            observer?.Invoke(latency);
+        }
 
         var matrices = servers.Select(s => IsolationMatrix.Assemble(s.Name, binding.DatabasesOn(s.Name).ToList(),
             SmokeEngines.For(s.Engine).SystemDatabases, cells.Where(c => binding.DatabasesOn(s.Name).Any(d => d.User == c.User)))).ToList();
