@@ -113,7 +113,7 @@ public class BreakingTests(ProvisionedEstateFixture estate)
     [Fact]
     public async Task A_wildcard_host_account_fails_the_foreign_address_check_and_the_baseline()
     {
-        var password = (await estate.Stack.Secrets.GetAsync("MO_NEXTCLOUD_DB_PASS", CancellationToken.None))!.Reveal();
+        var password = (await estate.Secrets.GetAsync("MO_NEXTCLOUD_DB_PASS", CancellationToken.None))!.Reveal();
         await estate.AdminAsync("external-mariadb",
             $"CREATE USER 'svc_nextcloud'@'%' IDENTIFIED BY '{password}' REQUIRE SSL",
             @"GRANT SELECT ON `mo\_nextcloud`.* TO 'svc_nextcloud'@'%'");
@@ -157,7 +157,7 @@ public class BreakingTests(ProvisionedEstateFixture estate)
     [Fact]
     public async Task A_wrong_password_in_the_secret_store_fails_connectivity_clearly_and_prints_no_password()
     {
-        var store = estate.Stack.Secrets;
+        var store = estate.Secrets;
         var real = (await store.GetAsync("PG_GRAFANA_DB_PASS", CancellationToken.None))!;
         var wrong = "wrong-" + Guid.NewGuid().ToString("N");
         await store.SetAsync("PG_GRAFANA_DB_PASS", new Secret(wrong), CancellationToken.None);
@@ -186,7 +186,7 @@ public class BreakingTests(ProvisionedEstateFixture estate)
     [Fact]
     public async Task A_missing_secret_names_the_secret_and_the_store()
     {
-        var store = estate.Stack.Secrets;
+        var store = estate.Secrets;
         var real = (await store.GetAsync("MO_VOTES_DB_PASS", CancellationToken.None))!;
         await store.RemoveAsync("MO_VOTES_DB_PASS", CancellationToken.None);
         try

@@ -15,7 +15,7 @@ public class StoppedServerTests(ProvisionedEstateFixture estate)
     [Fact]
     public async Task A_stopped_server_fails_connectivity_for_exactly_its_databases_and_the_others_pass()
     {
-        await estate.Stack.Servers["external-postgres"].StopAsync();
+        await estate.StopServerAsync("external-postgres");
 
         var run = await estate.RunSmokeAsync("--output", "json", "--parallelism", "4");
         var report = new SmokeJson(run.Output);

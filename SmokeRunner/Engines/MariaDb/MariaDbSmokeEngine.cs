@@ -19,6 +19,9 @@ public sealed class MariaDbSmokeEngine : ISmokeEngine
         MySqlErrorCode.DatabaseAccessDenied,
         MySqlErrorCode.HostNotPrivileged,
         MySqlErrorCode.HostIsBlocked,
+        // ER_ACCESS_DENIED_NO_PASSWORD_ERROR: for an account that does not exist MariaDB fakes an
+        // authentication with a random plugin, so "no such user@host" can come back as 1698 too.
+        (MySqlErrorCode)1698,
     ];
 
     public Engine Engine => Engine.MariaDb;

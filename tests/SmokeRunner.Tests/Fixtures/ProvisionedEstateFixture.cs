@@ -1,7 +1,7 @@
+using Rollout.AppHost.Testing;
 using Rollout.ServiceDefaults.Connections;
-using Rollout.ServiceDefaults.Local;
+using Rollout.ServiceDefaults.Secrets;
 using Rollout.SmokeRunner.Cli;
-using Rollout.SmokeRunner.Tests.Stack;
 using Rollout.Topology.Binding;
 using Rollout.Topology.Loading;
 using Rollout.Topology.Model;
@@ -9,13 +9,13 @@ using Rollout.Topology.Model;
 namespace Rollout.SmokeRunner.Tests.Fixtures;
 
 /// <summary>
-/// A running local stack (servers started by the test, torn down after) with the estate provisioned
+/// A running local stack (the AppHost's testing builder: real servers, torn down after) with the estate provisioned
 /// by <see cref="TestOnlyEstateProvisioner"/>: the correctly provisioned estate every failure test
 /// breaks one thing of, and repairs afterwards.
 /// </summary>
 public sealed class ProvisionedEstateFixture : IAsyncLifetime
 {
-    private ThrowawayStack? _stack;
+    private TestingStack? _stack;
 
     public string EstatePath { get; } = EstateLoader.Locate(AppContext.BaseDirectory);
 
@@ -25,14 +25,14 @@ public sealed class ProvisionedEstateFixture : IAsyncLifetime
 
     public string StateDirectory => _stack!.StateDirectory;
 
-    internal ThrowawayStack Stack => _stack!;
+    public LocalSecretStore Secrets => _stack!.Secrets;
 
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        Estate = EstateLoader.LoadFile(EstatePath);
-        _stack = await ThrowawayStack.StartAsync(Estate, timeout.Token);
-        Binding = await LocalEnvironmentBinder.BindAsync(Estate, StateDirectory, timeout.Token);
+        _stack = await RolloutTestingBuilder.Create(EstatePath).StartAsync(timeout.Token);
+        Estate = _stack.Estate;
+        Binding = await _stack.BindAsync(timeout.Token);
         await TestOnlyEstateProvisioner.ProvisionAsync(Binding, _stack.Secrets, timeout.Token);
     }
 
@@ -51,6 +51,13 @@ public sealed class ProvisionedEstateFixture : IAsyncLifetime
         return new SmokeRunOutput(exit, output.ToString(), error.ToString());
     }
 
+    /// <summary>Stops one server of the stack (by its own process, through the AppHost's orchestrator).</summary>
+    public async Task StopServerAsync(string server)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await _stack!.Application.Orchestrator.Servers[server].StopAsync(timeout.Token);
+    }
+
     /// <summary>Runs statements as the managed server's admin account (to break, then repair, one thing).</summary>
     public async Task AdminAsync(string server, params string[] statements)
     {
@@ -64,8 +71,8 @@ public sealed class ProvisionedEstateFixture : IAsyncLifetime
     public async Task<IReadOnlyList<string>> SecretValuesAsync()
     {
         var values = new List<string>();
-        foreach (var name in await Stack.Secrets.NamesAsync(CancellationToken.None))
-            if (await Stack.Secrets.GetAsync(name, CancellationToken.None) is { } secret) values.Add(secret.Reveal());
+        foreach (var name in await Secrets.NamesAsync(CancellationToken.None))
+            if (await Secrets.GetAsync(name, CancellationToken.None) is { } secret) values.Add(secret.Reveal());
         return values;
     }
 }
