@@ -24,11 +24,12 @@ public static class Publisher
     {
         var target = PublishTarget.Resolve(request.Estate, request.EnvironmentName, variables);
         var outputDirectory = Path.GetFullPath(request.OutputDirectory);
-        var manifest = ManifestJsonWriter.Write(new ManifestBuilder(target, request.ProjectRoot, outputDirectory).Build());
+        var model = PublishModel.Create(target);
+        var manifest = ManifestJsonWriter.Write(new ManifestBuilder(target, model, request.ProjectRoot, outputDirectory).Build());
         var files = new List<GeneratedFile> { new(ManifestFileName, manifest) };
         if (request.Publisher == PublisherKind.Manifest) return files;
 
-        files.AddRange(ComposeWriter.Render(target));
+        files.AddRange(ComposeWriter.Render(target, model));
         files.AddRange(WorkflowWriter.Render(request.Estate));
         files.AddRange(HostConfigWriter.Render(target));
         files.Add(new GeneratedFile(ReadmeFileName, ReadmeWriter.Render(target, files)));

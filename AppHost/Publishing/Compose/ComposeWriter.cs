@@ -1,5 +1,7 @@
 using System.Globalization;
+using Rollout.AppHost.Model;
 using Rollout.AppHost.Publishing.HostConfig;
+using Rollout.AppHost.Publishing.Manifest;
 using Rollout.AppHost.Publishing.Secrets;
 using Rollout.Topology.Model;
 
@@ -15,12 +17,12 @@ public static class ComposeWriter
 {
     public const string FileName = "docker-compose.yaml";
     public const string EnvFileName = ".env";
-    public const string RedisPasswordVariable = "REDIS_PASSWORD";
 
-    public static IReadOnlyList<GeneratedFile> Render(PublishTarget target)
+    public static IReadOnlyList<GeneratedFile> Render(PublishTarget target, ApplicationModel model)
     {
         var variables = new ComposeVariables();
-        var containers = target.Servers.Where(s => !s.Existing).ToList();
+        var resources = model.Servers.Where(s => !s.Spec.Existing).ToList();
+        var containers = resources.Select(s => s.Spec).ToList();
         var extra = new List<GeneratedFile>();
         var yaml = new TextBuilder()
             .Line("# " + GeneratedFile.GeneratedBy)
@@ -28,13 +30,13 @@ public static class ComposeWriter
             .Line("# The Provisioner and SmokeRunner run once each: provisioner after the servers are healthy, smokerunner after it succeeded.")
             .Line("services:");
 
-        foreach (var server in containers)
+        foreach (var resource in resources)
         {
-            var image = ContainerImage.For(server.Engine);
+            var server = resource.Spec;
             var tls = TlsMaterial.DefaultFor(server.Engine);
             var endpoint = target.Environment.Servers.GetValueOrDefault(server.Name);
             yaml.Line($"  {server.Name}:")
-                .Line($"    image: {image.Image}")
+                .Line($"    image: {resource.ImageReference}")
                 .Line("    restart: unless-stopped");
             switch (server.Engine)
             {
@@ -43,45 +45,42 @@ public static class ComposeWriter
                         .Line($"      MARIADB_ROOT_PASSWORD: {Q(AdminPassword(variables, endpoint, server))}");
                     break;
                 case Engine.PostgreSql:
-                    extra.Add(new GeneratedFile(ContainerHbaPath(server), PostgreSqlServerConfig.RenderContainerHba(target, server)));
+                    extra.Add(new GeneratedFile(ContainerHbaPath(server), PostgreSqlServerConfig.RenderContainerHba(target, server, resource.AdminUser!)));
                     yaml.Line("    environment:")
-                        .Line($"      POSTGRES_USER: {Q(endpoint?.AdminUser is { } user ? variables.Of(user, $"admin role of {server.Name}") : "postgres")}")
+                        .Line($"      POSTGRES_USER: {Q(resource.AdminUser!)}")
                         .Line($"      POSTGRES_PASSWORD: {Q(AdminPassword(variables, endpoint, server))}")
                         .Line("      POSTGRES_INITDB_ARGS: \"--auth-host=scram-sha-256 --auth-local=scram-sha-256\"")
                         .Line("    command:")
                         .Line("      - postgres");
-                    foreach (var (name, value) in PostgreSqlServerConfig.Settings(target, tls).Append(("hba_file", "/etc/postgresql/rollout/pg_hba.conf")))
+                    foreach (var (name, value) in PostgreSqlServerConfig.Settings(target, tls).Append(("hba_file", PostgreSqlServerConfig.ContainerHbaTarget)))
                         yaml.Line("      - -c").Line($"      - {Q($"{name}={value}")}");
                     break;
                 default:
-                    yaml.Line("    environment:")
-                        .Line($"      {RedisPasswordVariable}: {Q(variables.Use(RedisPasswordVariable, $"password of {server.Name} (not in the plan's catalogue; the container needs one)", null, sensitive: true))}")
-                        .Line("    entrypoint: [\"/bin/sh\", \"-c\"]")
-                        .Line("    command: [\"exec redis-server --requirepass \\\"$$REDIS_PASSWORD\\\"\"]");
+                    yaml.Line("    entrypoint: [\"redis-server\"]")
+                        .Line($"    command: [{string.Join(", ", RedisServerConfig.Flags(target, tls, resource.TargetPort).Select(Q))}]");
                     break;
             }
             var port = endpoint is null ? server.DefaultPort.ToString(CultureInfo.InvariantCulture) : variables.Of(endpoint.Port, $"published port of {server.Name}");
             yaml.Line("    ports:")
-                .Line($"      - {Q($"{port}:{image.TargetPort}")}")
+                .Line($"      - {Q($"{port}:{resource.TargetPort}")}")
                 .Line("    volumes:")
-                .Line($"      - {ContainerImage.VolumeName(server)}:{image.DataDirectory}");
+                .Line($"      - {ContainerImage.VolumeName(server)}:{ContainerImage.DataDirectory(server.Engine)}");
             if (server.Engine == Engine.MariaDb)
                 yaml.Line($"      - ./{HostConfigWriter.Directory(server)}/{MariaDbServerConfig.FileName}:/etc/mysql/conf.d/{MariaDbServerConfig.FileName}:ro");
             if (server.Engine == Engine.PostgreSql)
-                yaml.Line($"      - ./{ContainerHbaPath(server)}:/etc/postgresql/rollout/pg_hba.conf:ro");
-            if (server.Engine != Engine.Redis)
-                yaml.Line($"      - ./tls/{server.Name}:{tls.Directory}:ro");
+                yaml.Line($"      - ./{ContainerHbaPath(server)}:{PostgreSqlServerConfig.ContainerHbaTarget}:ro");
+            yaml.Line($"      - ./tls/{server.Name}:{tls.Directory}:ro");
             yaml.Line("    healthcheck:")
-                .Line($"      test: {HealthCheck(server.Engine)}")
+                .Line($"      test: {HealthCheck(server.Engine, tls, resource.TargetPort)}")
                 .Line("      interval: 5s")
                 .Line("      timeout: 5s")
                 .Line("      retries: 30")
                 .Line("      start_period: 30s");
         }
 
-        AppendOneShot(yaml, variables, target, containers, "provisioner", "ROLLOUT_PROVISIONER_IMAGE", "Provisioner",
+        AppendOneShot(yaml, variables, target, resources, "provisioner", "ROLLOUT_PROVISIONER_IMAGE", "Provisioner",
             ["apply", "--env", target.Name], [.. containers.Select(c => (c.Name, "service_healthy"))], reports: false);
-        AppendOneShot(yaml, variables, target, containers, "smokerunner", "ROLLOUT_SMOKERUNNER_IMAGE", "SmokeRunner",
+        AppendOneShot(yaml, variables, target, resources, "smokerunner", "ROLLOUT_SMOKERUNNER_IMAGE", "SmokeRunner",
             ["--env", target.Name, "--junit", $"/reports/smoke-{target.Name}.xml"],
             [("provisioner", "service_completed_successfully"), .. containers.Select(c => (c.Name, "service_healthy"))], reports: true);
 
@@ -98,14 +97,14 @@ public static class ComposeWriter
         endpoint?.AdminPassword is { } password ? variables.Of(password, $"admin password of {server.Name}", sensitive: true)
             : variables.Use(server.Name.ToUpperInvariant().Replace('-', '_') + "_ADMIN_PASS", $"admin password of {server.Name}", null, sensitive: true);
 
-    private static string HealthCheck(Engine engine) => engine switch
+    private static string HealthCheck(Engine engine, TlsMaterial tls, int port) => engine switch
     {
         Engine.MariaDb => "[\"CMD\", \"healthcheck.sh\", \"--connect\", \"--innodb_initialized\"]",
         Engine.PostgreSql => "[\"CMD\", \"pg_isready\", \"-h\", \"/var/run/postgresql\", \"-d\", \"postgres\"]",
-        _ => "[\"CMD-SHELL\", \"redis-cli -a \\\"$$REDIS_PASSWORD\\\" --no-auth-warning ping | grep -q PONG\"]",
+        _ => $"[\"CMD-SHELL\", \"redis-cli --tls --cacert {tls.CaPath} -p {port} ping | grep -q PONG\"]",
     };
 
-    private static void AppendOneShot(TextBuilder yaml, ComposeVariables variables, PublishTarget target, IReadOnlyList<ServerSpec> containers,
+    private static void AppendOneShot(TextBuilder yaml, ComposeVariables variables, PublishTarget target, IReadOnlyList<ServerResource> resources,
         string service, string imageVariable, string project, string[] args, (string Service, string Condition)[] dependsOn, bool reports)
     {
         yaml.Line($"  {service}:")
@@ -113,10 +112,11 @@ public static class ComposeWriter
             .Line($"    command: [{string.Join(", ", args.Select(Q))}]")
             .Line("    restart: \"no\"")
             .Line("    environment:");
-        foreach (var (name, value) in ServiceEnvironment(variables, target, containers))
+        var containers = resources.Select(r => r.Spec).ToList();
+        foreach (var (name, value) in ServiceEnvironment(variables, target, resources))
             yaml.Line($"      {name}: {Q(value)}");
         yaml.Line("    volumes:");
-        foreach (var server in containers.Where(s => s.Engine != Engine.Redis))
+        foreach (var server in containers)
             yaml.Line($"      - ./tls/{server.Name}:/etc/rollout/tls/{server.Name}:ro");
         if (reports) yaml.Line("      - ./reports:/reports");
         yaml.Line("    depends_on:");
@@ -128,16 +128,18 @@ public static class ComposeWriter
     /// The variables the Provisioner/SmokeRunner bind from (the catalogue), with the containerised
     /// servers' endpoints pointing at their compose services.
     /// </summary>
-    private static IEnumerable<(string Name, string Value)> ServiceEnvironment(ComposeVariables variables, PublishTarget target, IReadOnlyList<ServerSpec> containers)
+    private static IEnumerable<(string Name, string Value)> ServiceEnvironment(ComposeVariables variables, PublishTarget target, IReadOnlyList<ServerResource> containers)
     {
         var overrides = new Dictionary<string, string>();
-        foreach (var server in containers)
+        foreach (var resource in containers)
         {
+            var server = resource.Spec;
             if (!target.Environment.Servers.TryGetValue(server.Name, out var endpoint)) continue;
             var tls = TlsMaterial.DefaultFor(server.Engine);
             if (endpoint.Host.VariableName is { } host) overrides[host] = server.Name;
-            if (endpoint.Port.VariableName is { } port) overrides[port] = ContainerImage.For(server.Engine).TargetPort.ToString(CultureInfo.InvariantCulture);
-            if (server.Engine == Engine.MariaDb && endpoint.AdminUser?.VariableName is { } user) overrides[user] = "root";
+            if (endpoint.Port.VariableName is { } port) overrides[port] = resource.TargetPort.ToString(CultureInfo.InvariantCulture);
+            if (endpoint.AdminUser?.VariableName is { } user && resource.AdminUser is not null)
+                overrides[user] = server.Engine == Engine.MariaDb ? ManifestBuilder.MariaDbContainerAdmin : resource.AdminUser;
             if (endpoint.CaFile?.VariableName is { } ca) overrides[ca] = $"/etc/rollout/tls/{server.Name}/{tls.CaFile}";
         }
         var deploy = target.Environment.Deploy;

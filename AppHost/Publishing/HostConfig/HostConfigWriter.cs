@@ -34,6 +34,9 @@ public static class HostConfigWriter
                     files.Add(new GeneratedFile($"{directory}/{PostgreSqlServerConfig.ConfFileName}", PostgreSqlServerConfig.RenderConf(target, tls)));
                     files.Add(new GeneratedFile($"{directory}/{PostgreSqlServerConfig.HbaFileName}", PostgreSqlServerConfig.RenderHba(target, server)));
                     break;
+                case Engine.Redis:
+                    files.Add(new GeneratedFile($"{directory}/{RedisServerConfig.FileName}", RedisServerConfig.Render(target, tls, target.ServerPorts[server.Name])));
+                    break;
             }
         }
         return files;

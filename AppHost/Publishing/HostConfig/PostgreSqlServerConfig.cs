@@ -8,6 +8,9 @@ public static class PostgreSqlServerConfig
     public const string ConfFileName = "60-rollout-tls.conf";
     public const string HbaFileName = "pg_hba.conf";
 
+    /// <summary>Where a container reads the mounted pg_hba.conf (hba_file).</summary>
+    public const string ContainerHbaTarget = "/etc/postgresql/rollout/pg_hba.conf";
+
     /// <summary>The server settings for TLS-only access, as name/value pairs (a conf file on a host, -c flags in a container).</summary>
     public static IReadOnlyList<(string Name, string Value)> Settings(PublishTarget target, TlsMaterial tls) =>
     [
@@ -34,7 +37,7 @@ public static class PostgreSqlServerConfig
     {
         var app = target.AppServerIp.Text + "/32";
         var rows = new List<string[]> { new[] { "local", "all", "postgres", "", "peer" } };
-        rows.AddRange(ServiceRows(target, server, app));
+        rows.AddRange(ServiceRows(target, server, app, target.AdminUsers.GetValueOrDefault(server.Name)));
         rows.Add(["local", "all", "all", "", "reject"]);
         rows.Add(["host", "all", "all", "0.0.0.0/0", "reject"]);
         rows.Add(["host", "all", "all", "::/0", "reject"]);
@@ -48,19 +51,19 @@ public static class PostgreSqlServerConfig
     /// The same isolation inside a container network, where clients have no fixed address: roles still
     /// reach only their own database over TLS; the source address is left to the host firewall.
     /// </summary>
-    public static string RenderContainerHba(PublishTarget target, ServerSpec server)
+    public static string RenderContainerHba(PublishTarget target, ServerSpec server, string adminUser)
     {
         var rows = new List<string[]> { new[] { "local", "all", "all", "", "scram-sha-256" } };
-        rows.AddRange(ServiceRows(target, server, "all"));
+        rows.AddRange(ServiceRows(target, server, "all", HostValue.Resolved(adminUser, new Topology.Model.Setting(adminUser, "AppHost model"))));
         rows.Add(["host", "all", "all", "all", "reject"]);
         return Table([$"{server.Name} in the container deployment (docker-compose.yaml), environment {target.Name}."], rows);
     }
 
-    private static IEnumerable<string[]> ServiceRows(PublishTarget target, ServerSpec server, string address)
+    private static IEnumerable<string[]> ServiceRows(PublishTarget target, ServerSpec server, string address, HostValue? admin)
     {
         foreach (var database in target.DatabasesOn(server))
             yield return ["hostssl", database.Name, database.User, address, "scram-sha-256"];
-        if (target.AdminUsers.TryGetValue(server.Name, out var admin))
+        if (admin is not null)
             yield return ["hostssl", "all", admin.Text, address, "scram-sha-256"];
     }
 

@@ -1,4 +1,4 @@
-using System.Globalization;
+using Rollout.AppHost.Model;
 using Rollout.AppHost.Publishing.HostConfig;
 using Rollout.AppHost.Publishing.Secrets;
 using Rollout.Topology.Model;
@@ -6,116 +6,112 @@ using Rollout.Topology.Model;
 namespace Rollout.AppHost.Publishing.Manifest;
 
 /// <summary>
-/// The resources of aspire-manifest.json for one environment, in Aspire's order: the servers
-/// (container.v0), the databases (value.v0 connection strings with the database's own service user),
-/// the Provisioner and SmokeRunner (project.v0, env wired by reference), then the parameters they
-/// reference (parameter.v0; passwords secret and generated where the plan generates them).
+/// Renders the AppHost's <see cref="ApplicationModel"/> as aspire-manifest.json resources: servers as
+/// container.v0, databases as value.v0 (the model's connection string with the database's own service
+/// user), projects as project.v0 with env wired by reference, then the model's password parameters and
+/// the parameters for the environment's other settings (parameter.v0).
 /// </summary>
 /// <remarks>
-/// Parameter names are the catalogue's variable names in Aspire's spelling (MO_CRM_DB_PASS →
-/// mo-crm-db-pass), so Aspire's compose publisher and azd map them back to exactly the plan's names.
+/// The existing (Plesk) server is not deployed, so it has no bindings in the manifest: references to
+/// its endpoint become parameters for the environment's host/port settings (PLESK_MYSQL_HOST → plesk-mysql-host).
 /// </remarks>
-public sealed class ManifestBuilder
+public sealed class ManifestBuilder(PublishTarget target, ApplicationModel model, string projectRoot, string outputDirectory)
 {
-    /// <summary>The plan generates passwords with `openssl rand -base64 32` (44 characters); never generate fewer.</summary>
-    public const int GeneratedPasswordLength = 32;
+    /// <summary>The admin account of the MariaDB image (MARIADB_ROOT_PASSWORD); PostgreSQL's image takes the model's admin name.</summary>
+    public const string MariaDbContainerAdmin = "root";
 
-    private readonly PublishTarget _target;
-    private readonly string _projectRoot;
-    private readonly string _outputDirectory;
-    private readonly List<ParameterManifestResource> _parameters = [];
+    private readonly List<ParameterManifestResource> _settingParameters = [];
+    private Dictionary<string, string>? _existingEndpoints;
 
-    public ManifestBuilder(PublishTarget target, string projectRoot, string outputDirectory)
-    {
-        _target = target;
-        _projectRoot = projectRoot;
-        _outputDirectory = outputDirectory;
-    }
-
-    /// <summary>Aspire resource names allow letters, digits and hyphens: mo_crm → mo-crm, MO_CRM_DB_PASS → mo-crm-db-pass.</summary>
-    public static string ResourceName(string name) => name.ToLowerInvariant().Replace('_', '-');
+    /// <summary>Aspire's spelling of a variable as a parameter name: PLESK_MYSQL_HOST → plesk-mysql-host.</summary>
+    public static string ParameterName(string variable) => variable.ToLowerInvariant().Replace('_', '-');
 
     public IReadOnlyList<ManifestResource> Build()
     {
+        _existingEndpoints = ExistingEndpoints();
         var resources = new List<ManifestResource>();
-        foreach (var server in _target.Servers.Where(s => !s.Existing))
-            resources.Add(Container(server));
-        foreach (var database in _target.Databases)
-            resources.Add(new ValueManifestResource(ResourceName(database.Name), DatabaseConnectionString(database)));
-        resources.Add(Project("provisioner", "Provisioner/Rollout.Provisioner.csproj", ["apply", "--env", _target.Name]));
-        resources.Add(Project("smokerunner", "SmokeRunner/Rollout.SmokeRunner.csproj", ["--env", _target.Name, "--junit", $"smoke-{_target.Name}.xml"]));
-        resources.AddRange(_parameters);
+        foreach (var resource in model.Resources)
+        {
+            switch (resource)
+            {
+                case ServerResource { Spec.Existing: true }:
+                    break;
+                case ServerResource server:
+                    resources.Add(Container(server));
+                    break;
+                case DatabaseResource database:
+                    resources.Add(new ValueManifestResource(database.Name, Render(database.ConnectionStringExpression)));
+                    break;
+                case ProjectResource project:
+                    resources.Add(Project(project));
+                    break;
+            }
+        }
+        var existingPasswords = model.Databases.Where(d => d.Parent.Spec.Existing).Select(d => d.Password).ToHashSet();
+        foreach (var parameter in model.Parameters)
+            resources.Add(new ParameterManifestResource(parameter.Name, parameter.IsSecret,
+                // The plan generates the passwords of new users; the Plesk ones exist and must be supplied.
+                existingPasswords.Contains(parameter) ? null : new ParameterDefault(parameter.GenerateMinLength, null)));
+        resources.AddRange(_settingParameters);
         return resources;
     }
 
-    private ContainerManifestResource Container(ServerSpec server)
+    private string Render(ReferenceExpression expression)
     {
-        var image = ContainerImage.For(server.Engine);
+        var text = expression.ValueExpression;
+        foreach (var (reference, parameter) in _existingEndpoints!)
+            text = text.Replace(reference, parameter, StringComparison.Ordinal);
+        return text;
+    }
+
+    private Dictionary<string, string> ExistingEndpoints()
+    {
+        var map = new Dictionary<string, string>();
+        foreach (var server in model.Servers.Where(s => s.Spec.Existing))
+        {
+            var endpoint = target.Environment.Servers.GetValueOrDefault(server.Name);
+            map[server.Endpoint.Host.ValueExpression] = endpoint is null ? "localhost" : SettingReference(endpoint.Host);
+            map[server.Endpoint.Port.ValueExpression] = endpoint is null ? server.TargetPort.ToString(System.Globalization.CultureInfo.InvariantCulture) : SettingReference(endpoint.Port);
+        }
+        return map;
+    }
+
+    private ContainerManifestResource Container(ServerResource server)
+    {
         var tls = TlsMaterial.DefaultFor(server.Engine);
-        var endpoint = _target.Environment.Servers.GetValueOrDefault(server.Name);
-        var host = $"{{{server.Name}.bindings.tcp.host}}";
-        var port = $"{{{server.Name}.bindings.tcp.port}}";
         var env = new List<KeyValuePair<string, string>>();
         var args = new List<string>();
-        var mounts = new List<ManifestBindMount>();
-        string connectionString;
+        var mounts = new List<ManifestBindMount> { new($"tls/{server.Name}", tls.Directory, ReadOnly: true) };
         string? entrypoint = null;
+        var connectionString = Render(server.ConnectionStringExpression);
         switch (server.Engine)
         {
             case Engine.MariaDb:
-                var rootPassword = SettingReference(endpoint?.AdminPassword, secret: true, generate: true);
-                env.Add(new("MARIADB_ROOT_PASSWORD", rootPassword));
-                args.AddRange(MariaDbServerConfig.Flags(_target, tls));
-                mounts.Add(new ManifestBindMount($"tls/{server.Name}", tls.Directory, ReadOnly: true));
-                connectionString = $"Server={host};Port={port};User ID=root;Password={rootPassword};SslMode=Required";
+                env.Add(new("MARIADB_ROOT_PASSWORD", server.AdminPassword!.ValueExpression));
+                args.AddRange(MariaDbServerConfig.Flags(target, tls));
+                connectionString = Render(ReferenceExpression.Create(
+                    $"Server={server.Endpoint.Host};Port={server.Endpoint.Port};User ID={MariaDbContainerAdmin};Password={server.AdminPassword};SslMode=Required"));
                 break;
             case Engine.PostgreSql:
-                var user = endpoint?.AdminUser is { } adminUser ? SettingReference(adminUser, secret: false, generate: false) : "postgres";
-                var password = SettingReference(endpoint?.AdminPassword, secret: true, generate: true);
                 env.Add(new("POSTGRES_HOST_AUTH_METHOD", "scram-sha-256"));
                 env.Add(new("POSTGRES_INITDB_ARGS", "--auth-host=scram-sha-256 --auth-local=scram-sha-256"));
-                env.Add(new("POSTGRES_USER", user));
-                env.Add(new("POSTGRES_PASSWORD", password));
-                foreach (var (name, value) in PostgreSqlServerConfig.Settings(_target, tls).Append(("hba_file", "/etc/postgresql/rollout/pg_hba.conf")))
+                env.Add(new("POSTGRES_USER", server.AdminUser!));
+                env.Add(new("POSTGRES_PASSWORD", server.AdminPassword!.ValueExpression));
+                foreach (var (name, value) in PostgreSqlServerConfig.Settings(target, tls).Append(("hba_file", PostgreSqlServerConfig.ContainerHbaTarget)))
                     args.AddRange(["-c", $"{name}={value}"]);
-                mounts.Add(new ManifestBindMount($"tls/{server.Name}", tls.Directory, ReadOnly: true));
-                mounts.Add(new ManifestBindMount(Compose.ComposeWriter.ContainerHbaPath(server), "/etc/postgresql/rollout/pg_hba.conf", ReadOnly: true));
-                connectionString = $"Host={host};Port={port};Username={user};Password={password};SSL Mode=Require";
+                mounts.Add(new ManifestBindMount(Compose.ComposeWriter.ContainerHbaPath(server.Spec), PostgreSqlServerConfig.ContainerHbaTarget, ReadOnly: true));
                 break;
             default:
-                var redisPassword = Parameter(Compose.ComposeWriter.RedisPasswordVariable, secret: true, new ParameterDefault(GeneratedPasswordLength, null));
-                entrypoint = "/bin/sh";
-                args.AddRange(["-c", "redis-server --requirepass $REDIS_PASSWORD"]);
-                env.Add(new("REDIS_PASSWORD", redisPassword));
-                connectionString = $"{host}:{port},password={redisPassword}";
+                entrypoint = "redis-server";
+                args.AddRange(RedisServerConfig.Flags(target, tls, server.TargetPort));
                 break;
         }
-        return new ContainerManifestResource(server.Name, image.Image, connectionString, entrypoint, args, mounts,
-            [new ManifestVolume(ContainerImage.VolumeName(server), image.DataDirectory, ReadOnly: false)], env,
-            [new ManifestBinding("tcp", "tcp", "tcp", "tcp", image.TargetPort)]);
+        return new ContainerManifestResource(server.Name, server.ImageReference, connectionString, entrypoint, args, mounts,
+            [new ManifestVolume(ContainerImage.VolumeName(server.Spec), ContainerImage.DataDirectory(server.Engine), ReadOnly: false)], env,
+            [new ManifestBinding(EndpointReference.Name, server.Endpoint.Scheme, "tcp", "tcp", server.TargetPort)]);
     }
 
-    /// <summary>Our improvement over Aspire: each database's connection string logs in as its own service user, over TLS.</summary>
-    public string DatabaseConnectionString(DatabaseSpec database)
-    {
-        var server = _target.Estate.Server(database.ServerName);
-        var (host, port) = Endpoint(server);
-        var password = Parameter(database.PasswordSecretName, secret: true,
-            server.Existing ? null : new ParameterDefault(GeneratedPasswordLength, null));
-        return server.Engine == Engine.PostgreSql
-            ? $"Host={host};Port={port};Username={database.User};Password={password};Database={database.Name};SSL Mode=Require"
-            : $"Server={host};Port={port};User ID={database.User};Password={password};Database={database.Name};SslMode=Required";
-    }
-
-    private (string Host, string Port) Endpoint(ServerSpec server)
-    {
-        if (!server.Existing) return ($"{{{server.Name}.bindings.tcp.host}}", $"{{{server.Name}.bindings.tcp.port}}");
-        var endpoint = _target.Environment.Servers.GetValueOrDefault(server.Name);
-        return (SettingReference(endpoint?.Host, secret: false, generate: false) is { Length: > 0 } h ? h : "localhost",
-            endpoint is null ? server.DefaultPort.ToString(CultureInfo.InvariantCulture) : SettingReference(endpoint.Port, secret: false, generate: false));
-    }
-
-    private ProjectManifestResource Project(string name, string projectPath, string[] args)
+    private ProjectManifestResource Project(ProjectResource project)
     {
         var env = new List<KeyValuePair<string, string>>
         {
@@ -124,57 +120,61 @@ public sealed class ManifestBuilder
             new("OTEL_DOTNET_EXPERIMENTAL_OTLP_RETRY", "in_memory"),
         };
         env.AddRange(CatalogueEnvironment());
-        foreach (var database in _target.Databases)
-            env.Add(new($"ConnectionStrings__{ResourceName(database.Name)}", $"{{{ResourceName(database.Name)}.connectionString}}"));
-        var path = Path.GetRelativePath(_outputDirectory, Path.Combine(_projectRoot, projectPath)).Replace('\\', '/');
-        return new ProjectManifestResource(name, path, args, env);
+        const string connectionStrings = "ConnectionStrings__";
+        // As Aspire writes it: the connection string by reference to its resource, the other parts rendered.
+        env.AddRange(project.ReferenceEnvironment().Select(e => new KeyValuePair<string, string>(e.Key,
+            e.Key.StartsWith(connectionStrings, StringComparison.Ordinal) ? $"{{{e.Key[connectionStrings.Length..]}.connectionString}}" : Render(e.Value))));
+        env.AddRange(project.Environment.OrderBy(e => e.Key, StringComparer.Ordinal));
+        var path = Path.GetRelativePath(outputDirectory, Path.Combine(projectRoot, project.ProjectPath)).Replace('\\', '/');
+        return new ProjectManifestResource(project.Name, path, project.Args, env);
     }
 
-    /// <summary>The variables the Provisioner/SmokeRunner bind from, each wired to the resource or parameter it names.</summary>
+    /// <summary>The variables the Provisioner/SmokeRunner bind from (the secret catalogue), each wired to the resource or parameter that holds it.</summary>
     private IEnumerable<KeyValuePair<string, string>> CatalogueEnvironment()
     {
         var wired = new Dictionary<string, string>();
-        foreach (var server in _target.Servers)
+        foreach (var server in model.Servers)
         {
-            if (!_target.Environment.Servers.TryGetValue(server.Name, out var endpoint)) continue;
-            var (host, port) = Endpoint(server);
-            if (endpoint.Host.VariableName is { } h) wired[h] = host;
-            if (endpoint.Port.VariableName is { } p) wired[p] = port;
-            if (server.Engine == Engine.MariaDb && !server.Existing && endpoint.AdminUser?.VariableName is { } u) wired[u] = "root";
+            if (!target.Environment.Servers.TryGetValue(server.Name, out var endpoint)) continue;
+            if (endpoint.Host.VariableName is { } host) wired[host] = Render(ReferenceExpression.Create($"{server.Endpoint.Host}"));
+            if (endpoint.Port.VariableName is { } port) wired[port] = Render(ReferenceExpression.Create($"{server.Endpoint.Port}"));
+            if (server.AdminPassword is null) continue;
+            if (endpoint.AdminUser?.VariableName is { } user) wired[user] = server.Engine == Engine.MariaDb ? MariaDbContainerAdmin : server.AdminUser!;
+            if (endpoint.AdminPassword?.VariableName is { } password) wired[password] = server.AdminPassword.ValueExpression;
         }
-        var deploy = _target.Environment.Deploy;
+        foreach (var database in model.Databases)
+        {
+            wired[database.Spec.UserSecretName] = database.User;
+            wired[database.Spec.PasswordSecretName] = database.Password.ValueExpression;
+        }
+        var deploy = target.Environment.Deploy;
         var skip = deploy is null ? [] : new[] { deploy.SshHost, deploy.SshPort, deploy.SshUser, deploy.SshTargetDir }
             .Select(s => s.VariableName).OfType<string>().Append(SecretCatalogue.SshPrivateKey).ToHashSet();
-        foreach (var secret in SecretCatalogue.For(_target.Estate, _target.Environment).Secrets)
+        var settings = SettingsByVariable();
+        foreach (var secret in SecretCatalogue.For(target.Estate, target.Environment).Secrets)
         {
             if (skip.Contains(secret.Name)) continue;
-            if (wired.TryGetValue(secret.Name, out var expression)) yield return new(secret.Name, expression);
-            else if (secret.Kind == SecretKind.DatabaseUser) yield return new(secret.Name, secret.DefaultValue!);
-            else if (secret.Kind == SecretKind.DatabasePassword)
-                yield return new(secret.Name, Parameter(secret.Name, secret: true, null));
-            else
-                yield return new(secret.Name, Parameter(secret.Name, secret.IsSensitive,
-                    secret.DefaultValue is null ? null : new ParameterDefault(null, secret.DefaultValue)));
+            yield return new(secret.Name, wired.TryGetValue(secret.Name, out var expression) ? expression : SettingReference(settings[secret.Name]));
         }
     }
 
-    /// <summary>A setting as a manifest expression: a parameter reference for <c>${NAME}</c>, the literal otherwise.</summary>
-    private string SettingReference(Setting? setting, bool secret, bool generate)
+    private Dictionary<string, Setting> SettingsByVariable()
     {
-        if (setting?.VariableName is not { } name) return setting?.Raw ?? "";
-        var fallback = generate ? new ParameterDefault(GeneratedPasswordLength, null)
-            : setting.DefaultValue is { } value ? new ParameterDefault(null, value) : null;
-        return Parameter(name, secret, fallback);
+        var environment = target.Environment;
+        var settings = new[] { environment.AppServerIp }.Concat(environment.AdminIps)
+            .Concat(environment.Servers.Values.SelectMany(e => new[] { e.Host, e.Port, e.AdminUser, e.AdminPassword, e.CaFile }))
+            .OfType<Setting>().Where(s => s.VariableName is not null);
+        return settings.DistinctBy(s => s.VariableName).ToDictionary(s => s.VariableName!);
     }
 
-    /// <summary>Declares (once, at first use) and references the parameter for a catalogue variable.</summary>
-    private string Parameter(string variableName, bool secret, ParameterDefault? fallback)
+    /// <summary>A setting as a manifest value: a parameter (declared once) for <c>${NAME}</c>, the literal otherwise.</summary>
+    private string SettingReference(Setting setting)
     {
-        var name = ResourceName(variableName);
-        var existing = _parameters.FindIndex(p => p.Name == name);
-        if (existing < 0) _parameters.Add(new ParameterManifestResource(name, secret, fallback));
-        else if (fallback is not null && _parameters[existing].Default is null)
-            _parameters[existing] = _parameters[existing] with { Default = fallback };
+        if (setting.VariableName is not { } variable) return setting.Raw;
+        var name = ParameterName(variable);
+        if (_settingParameters.All(p => p.Name != name))
+            _settingParameters.Add(new ParameterManifestResource(name, Secret: variable.EndsWith("_PASS", StringComparison.Ordinal),
+                setting.DefaultValue is { } value ? new ParameterDefault(null, value) : null));
         return $"{{{name}.value}}";
     }
 }

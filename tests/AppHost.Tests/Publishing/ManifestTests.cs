@@ -11,7 +11,7 @@ public sealed partial class ManifestTests
     private static readonly Lazy<JsonSchema> Schema = new(() =>
         JsonSchema.FromText(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Publishing", "Schemas", "aspire-8.0.json"))));
 
-    [GeneratedRegex(@"\{(?<resource>[a-z0-9-]+)\.(?<path>[A-Za-z0-9.]+)\}")]
+    [GeneratedRegex(@"\{(?<resource>[a-z0-9_-]+)\.(?<path>[A-Za-z0-9.]+)\}")]
     private static partial Regex Reference();
 
     private static async Task<JsonDocument> ManifestAsync(string environment = "production")
@@ -69,17 +69,28 @@ public sealed partial class ManifestTests
                 Assert.True(ok, $"{match.Value} does not resolve: '{name}' is {type} and has no '{path}'");
             }
         Assert.Contains("{external-mariadb.bindings.tcp.host}", references);
-        Assert.Contains("{pg-idp-db-pass.value}", references);
+        Assert.Contains("{svc-idp-password.value}", references);
+        Assert.Contains("{mo_crm.connectionString}", references);
     }
 
     [Fact]
-    public async Task Resources_come_in_Aspire_order_servers_databases_projects_then_parameters()
+    public async Task Resources_come_in_Aspire_order_model_order_then_parameters()
     {
         using var manifest = await ManifestAsync();
-        var types = manifest.RootElement.GetProperty("resources").EnumerateObject().Select(r => r.Value.GetProperty("type").GetString()).ToList();
-        var order = new[] { "container.v0", "value.v0", "project.v0", "parameter.v0" };
-        Assert.Equal(order, types.Distinct());
-        Assert.Equal(types.OrderBy(t => Array.IndexOf(order, t)), types);
+        var resources = manifest.RootElement.GetProperty("resources").EnumerateObject().Select(r => (r.Name, Type: r.Value.GetProperty("type").GetString())).ToList();
+        var firstParameter = resources.FindIndex(r => r.Type == "parameter.v0");
+        Assert.True(firstParameter > 0);
+        Assert.All(resources.Skip(firstParameter), r => Assert.Equal("parameter.v0", r.Type));
+        var names = resources.Select(r => r.Name).ToList();
+        // Each server before its databases, the projects after every database (the model's order).
+        foreach (var database in PublishedEstate.Estate.EnabledDatabases(PublishedEstate.Estate.Environment("production")))
+        {
+            var server = PublishedEstate.Estate.Server(database.ServerName);
+            if (!server.Existing) Assert.True(names.IndexOf(server.Name) < names.IndexOf(database.Name), $"{server.Name} before {database.Name}");
+            Assert.True(names.IndexOf(database.Name) < names.IndexOf("provisioner"));
+        }
+        Assert.DoesNotContain("plesk", names); // existing: not deployed, its endpoint is a pair of parameters
+        Assert.Contains("plesk-mysql-host", names);
     }
 
     [Fact]
@@ -92,14 +103,15 @@ public sealed partial class ManifestTests
         Assert.Equal(17, enabled.Count);
         foreach (var database in enabled)
         {
-            var resource = resources.GetProperty(database.Name.Replace('_', '-'));
+            var resource = resources.GetProperty(database.Name);
             Assert.Equal("value.v0", resource.GetProperty("type").GetString());
             var connection = resource.GetProperty("connectionString").GetString()!;
             Assert.Contains($"={database.User};", connection, StringComparison.Ordinal);
             Assert.Contains($"Database={database.Name};", connection, StringComparison.Ordinal);
             Assert.DoesNotContain("root", connection, StringComparison.Ordinal);
-            var parameter = database.PasswordSecretName.ToLowerInvariant().Replace('_', '-');
-            Assert.Contains($"Password={{{parameter}.value}}", connection, StringComparison.Ordinal);
+            Assert.DoesNotContain("rollout_admin", connection, StringComparison.Ordinal);
+            var parameter = Regex.Match(connection, @"Password=\{(?<p>[a-z0-9-]+)\.value\}").Groups["p"].Value;
+            Assert.False(string.IsNullOrEmpty(parameter), connection);
 
             var input = resources.GetProperty(parameter).GetProperty("inputs").GetProperty("value");
             Assert.True(input.GetProperty("secret").GetBoolean());
@@ -109,8 +121,9 @@ public sealed partial class ManifestTests
             foreach (var project in new[] { "provisioner", "smokerunner" })
             {
                 var env = resources.GetProperty(project).GetProperty("env");
-                Assert.Equal($"{{{database.Name.Replace('_', '-')}.connectionString}}", env.GetProperty($"ConnectionStrings__{database.Name.Replace('_', '-')}").GetString());
+                Assert.Equal($"{{{database.Name}.connectionString}}", env.GetProperty($"ConnectionStrings__{database.Name}").GetString());
                 Assert.Equal($"{{{parameter}.value}}", env.GetProperty(database.PasswordSecretName).GetString());
+                Assert.Equal(database.User, env.GetProperty(database.UserSecretName).GetString());
             }
         }
     }
@@ -130,8 +143,8 @@ public sealed partial class ManifestTests
             Assert.Equal(server.Name + "-data", resource.GetProperty("volumes")[0].GetProperty("name").GetString());
             Assert.Contains($"{{{server.Name}.bindings.tcp.host}}", resource.GetProperty("connectionString").GetString(), StringComparison.Ordinal);
         }
-        Assert.Equal(32, resources.GetProperty("mysql-admin-pass").GetProperty("inputs").GetProperty("value")
-            .GetProperty("default").GetProperty("generate").GetProperty("minLength").GetInt32());
+        Assert.True(resources.GetProperty("external-mariadb-password").GetProperty("inputs").GetProperty("value")
+            .GetProperty("default").GetProperty("generate").GetProperty("minLength").GetInt32() >= 22);
         Assert.True(resources.TryGetProperty("redis", out _), "staging enables redis");
     }
 
