@@ -1,3 +1,4 @@
+using Rollout.AppHost.Model;
 using Rollout.AppHost.Publishing.Compose;
 using Rollout.AppHost.Publishing.HostConfig;
 using Rollout.AppHost.Publishing.Workflows;
@@ -8,7 +9,7 @@ namespace Rollout.AppHost.Publishing;
 /// <summary>The README of the publish output: what each file is, where it is applied, and in which order.</summary>
 public static class ReadmeWriter
 {
-    public static string Render(PublishTarget target, IReadOnlyList<GeneratedFile> files)
+    public static string Render(PublishTarget target, ApplicationModel model, IReadOnlyList<GeneratedFile> files)
     {
         var text = new TextBuilder()
             .Line($"# Deployment files for environment `{target.Name}`")
@@ -46,31 +47,55 @@ public static class ReadmeWriter
                       $"(or `iptables-restore < {dir}/{HostConfigWriter.IptablesFile}`, or `sh {dir}/{HostConfigWriter.UfwFile}` — one flavour per host, not several).");
         }
         text.Line("   Then check from an outside address that the database ports are closed, and from the app server that they are open.");
-        text.Line($"{step++}. **TLS material** on each database host: the CA certificate, the server certificate and its key (key mode 0600, owned by the server's user):");
-        foreach (var server in target.Servers.Where(s => !s.Existing && s.IsDatabaseServer))
+        var deployed = target.Servers.Where(s => !s.Existing).ToList();
+        text.Line($"{step++}. **TLS material** on each host: the CA certificate, the server certificate and its key (key mode 0600, owned by the server's user):");
+        foreach (var server in deployed)
         {
             var tls = TlsMaterial.DefaultFor(server.Engine);
             text.Line($"   - `{server.Name}`: `{tls.CaPath}`, `{tls.CertificatePath}`, `{tls.KeyPath}`.");
         }
         text.Line($"{step++}. **Server configuration**, then restart the server:");
-        foreach (var server in target.Servers.Where(s => !s.Existing && s.IsDatabaseServer))
+        foreach (var server in deployed)
         {
             var dir = HostConfigWriter.Directory(server);
-            if (server.Engine == Engine.MariaDb)
-                text.Line($"   - `{server.Name}`: copy `{dir}/{MariaDbServerConfig.FileName}` to `/etc/mysql/mariadb.conf.d/`; `systemctl restart mariadb`.");
-            else
-                text.Line($"   - `{server.Name}`: copy `{dir}/{PostgreSqlServerConfig.ConfFileName}` to `/etc/postgresql/15/main/conf.d/` and `{dir}/{PostgreSqlServerConfig.HbaFileName}` over `/etc/postgresql/15/main/pg_hba.conf`; `systemctl restart postgresql`.");
+            text.Line(server.Engine switch
+            {
+                Engine.MariaDb => $"   - `{server.Name}`: copy `{dir}/{MariaDbServerConfig.FileName}` to `/etc/mysql/mariadb.conf.d/`; `systemctl restart mariadb`.",
+                Engine.PostgreSql => $"   - `{server.Name}`: copy `{dir}/{PostgreSqlServerConfig.ConfFileName}` to `/etc/postgresql/15/main/conf.d/` and `{dir}/{PostgreSqlServerConfig.HbaFileName}` over `/etc/postgresql/15/main/pg_hba.conf`; `systemctl restart postgresql`.",
+                _ => $"   - `{server.Name}`: copy `{dir}/{RedisServerConfig.FileName}` to `/etc/redis/`, add `include /etc/redis/{RedisServerConfig.FileName}` at the end of `/etc/redis/redis.conf`; `systemctl restart redis-server`.",
+            });
         }
-        text.Line($"{step++}. **Secrets** into the GitHub environment `{target.Environment.Github?.Environment ?? target.Name}` under the names the workflows use (`secrets sync --env {target.Name} --to github`).");
-        text.Line($"{step++}. **Workflows**: copy `.github/workflows/` into the repository. `{WorkflowWriter.RolloutFile}` provisions and smoke-tests each environment in turn " +
-                  "(production waits for its reviewers); the runner reaches the databases through an SSH tunnel to the app server, the only address the firewall admits.");
-        text.Line($"{step++}. The Plesk host (existing) is never changed by these files.");
+        if (target.Environment.Github is { } github)
+        {
+            text.Line($"{step++}. **Secrets** into the GitHub environment `{github.Environment}` under the names the workflows use (`dotnet run --project Provisioner -- secrets sync --env {target.Name} --to github --repo <owner/name>`).");
+            text.Line($"{step++}. **Workflows**: copy `.github/workflows/` into the repository. `{WorkflowWriter.RolloutFile}` provisions and smoke-tests each environment in turn " +
+                      "(jobs of an environment with required reviewers wait for their approval); `" + WorkflowWriter.NightlyFile + "` smoke-tests every night and keeps the JUnit report.");
+            if (target.Environment.Deploy is { } deploy)
+                text.Line($"   The hosted runner reaches the databases through an SSH tunnel to `{deploy.SshHost.VariableName ?? deploy.SshHost.Raw}`: that host must be the app server " +
+                          $"(`{target.AppServerIp.VariableName ?? target.AppServerIp.Source.Raw}`), the only address the firewall admits, or the jobs must run on a self-hosted runner there.");
+        }
+        text.Line($"{step++}. The existing servers ({string.Join(", ", target.Servers.Where(s => s.Existing).Select(s => s.Name))}) are never changed by these files.");
+        text.Line()
+            .Line("## Publishing")
+            .Line()
+            .Line("```sh")
+            .Line($"PLESK_SERVER_IP=203.0.113.10 ADMIN_IP_1=198.51.100.7 PG_ADMIN_USER=<role> dotnet run --project AppHost -- publish --environment {target.Name} --output-path <dir>")
+            .Line("dotnet run --project AppHost -- publish --publisher manifest --output-path <dir>   # aspire-manifest.json only")
+            .Line("```")
+            .Line()
+            .Line("Unset address variables become `UNSET_<NAME>` placeholders (warned about on stderr); a malformed one stops publish with the variable named and nothing written.");
         text.Line()
             .Line("## Container deployment (instead of steps 2–3)")
             .Line()
             .Line($"Put the TLS material under `tls/<server>/`, fill `{ComposeWriter.EnvFileName}` (mode 0600, never commit it), then `docker-compose up -d`.")
             .Line("The provisioner starts once the servers are healthy; the smokerunner after the provisioner succeeded; its JUnit report lands in `reports/`.")
-            .Line($"`{Publisher.ManifestFileName}` describes the same resources for Aspire deploy tools (azd, Aspirate); its parameter names are the secret names in Aspire's spelling (`MO_CRM_DB_PASS` → `mo-crm-db-pass`).");
+            .Line($"`{Publisher.ManifestFileName}` describes the same resources for Aspire deploy tools (azd, Aspirate). Its password parameters hold these secrets:")
+            .Line();
+        foreach (var server in model.Servers.Where(s => s.AdminPassword is not null))
+            text.Line($"- `{server.AdminPassword!.Name}`: `{target.Environment.Servers.GetValueOrDefault(server.Name)?.AdminPassword?.VariableName ?? server.AdminPassword.SecretName}`");
+        foreach (var database in model.Databases)
+            text.Line($"- `{database.Password.Name}`: `{database.Spec.PasswordSecretName}`");
+        text.Line().Line("The other parameters are the environment's settings in Aspire's spelling (`PLESK_MYSQL_HOST` → `plesk-mysql-host`).");
         return text.ToString();
     }
 

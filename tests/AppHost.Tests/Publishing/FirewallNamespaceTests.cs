@@ -19,6 +19,7 @@ public sealed class FirewallNamespaceTests
 
     private static async Task RunMatrixAsync(string serverName, bool realMariaDb)
     {
+        Assert.True(Tool.Exists("socat"), "the namespace firewall test needs socat for its listeners: apt-get install socat");
         var server = PublishedEstate.Estate.Server(serverName);
         var sshPort = PublishedEstate.Estate.Firewall.SshPort;
         string[] namespaces;
