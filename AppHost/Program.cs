@@ -5,6 +5,7 @@ using Rollout.AppHost;
 using Rollout.AppHost.Local;
 using Rollout.AppHost.Model;
 using Rollout.AppHost.Orchestration;
+using Rollout.AppHost.Publishing;
 using Rollout.AppHost.Terminal;
 using Rollout.ServiceDefaults.Redaction;
 using Rollout.Topology.Loading;
@@ -52,14 +53,7 @@ root.SetAction((parse, _) =>
     }
 });
 
-var publish = new Command("publish", "Render the application model for deployment (Aspire manifest, compose, …)");
-publish.SetAction(_ =>
-{
-    // TODO(merge publish): hand over to Rollout.AppHost.Publishing.PublishCommand (AppHost/Publishing/, the publish helper's).
-    Console.Error.WriteLine("publish: not wired yet (AppHost/Publishing/ is filled by the publish work).");
-    return 2;
-});
-root.Subcommands.Add(publish);
+root.Subcommands.Add(new PublishCommand());
 
 // Signals are handled below (graceful stop of every server), not by System.CommandLine's 2-second termination timeout.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
