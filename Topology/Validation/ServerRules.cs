@@ -1,0 +1,19 @@
+using Rollout.Topology.Loading;
+using Rollout.Topology.Model;
+
+namespace Rollout.Topology.Validation;
+
+internal static class ServerRules
+{
+    public static void Validate(Estate estate, LoadContext context)
+    {
+        if (estate.Servers.Count == 0) context.Error("servers", "no servers are defined: add at least one under servers:.");
+        foreach (var server in estate.Servers)
+        {
+            if (!Identifiers.ResourceName().IsMatch(server.Name))
+                context.Error($"servers.{server.Name}", $"server name '{server.Name}' may use only lower-case letters, digits and -, starting with a letter (it becomes a resource and host name).");
+            if (server.Engine == Engine.Redis && estate.DatabasesOn(server.Name).Any())
+                context.Error($"servers.{server.Name}", $"server '{server.Name}' is redis: it holds no SQL databases, but {string.Join(", ", estate.DatabasesOn(server.Name).Select(d => d.Name))} name it.");
+        }
+    }
+}
