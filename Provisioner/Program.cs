@@ -1,3 +1,5 @@
-// Filled in by its issue.
-Console.Error.WriteLine("not yet implemented");
-return 1;
+using System.CommandLine;
+
+var root = new RootCommand("Rollout provisioner");
+foreach (var command in Rollout.Provisioner.Secrets.SecretsCommands.Create()) root.Subcommands.Add(command);
+return await root.Parse(args).InvokeAsync();
