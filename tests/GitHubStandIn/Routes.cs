@@ -30,8 +30,10 @@ public sealed partial class GitHubStandIn
             context.Abort();
             return;
         }
-        var authorization = context.Request.Headers.Authorization.ToString();
-        if (fault is null && authorization != $"Bearer {Token}" && authorization != $"token {Token}")
+        // GitHub accepts both schemes (Octokit sends "Token <token>").
+        var authorization = context.Request.Headers.Authorization.ToString().Split(' ', 2);
+        var authenticated = authorization.Length == 2 && authorization[0].ToLowerInvariant() is "bearer" or "token" && authorization[1] == Token;
+        if (fault is null && !authenticated)
             fault = Fault.BadCredentials();
         if (fault is not null)
             await Message(fault.Status, fault.Message, fault.Headers.ToDictionary()).ExecuteAsync(context);
