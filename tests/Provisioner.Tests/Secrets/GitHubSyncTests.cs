@@ -21,6 +21,9 @@ public class GitHubSyncTests
         Assert.Contains("environment 'production': create (required reviewers: db-admins (team))", output);
         Assert.Contains($"Synced {setup.Expected.Count} secrets: {setup.Expected.Count} created, 0 updated, 0 unchanged.", output);
         AssertNoSecretIn(output, setup.SecretValues);
+        foreach (var file in new[] { "github-sync.json", "github-sync.key" })
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(setup.StateDirectory, file)));
+        AssertNoSecretIn(await File.ReadAllTextAsync(Path.Combine(setup.StateDirectory, "github-sync.json")), setup.SecretValues);
     }
 
     [Fact]
