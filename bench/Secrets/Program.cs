@@ -26,8 +26,10 @@ try
         standIn.AddTeam("mo-org", "db-admins");
         var variables = new Dictionary<string, string>
         {
-            ["GITHUB_TOKEN"] = standIn.Token, ["SSH_PRIVATE_KEY_FILE"] = keyFile,
-            ["MYSQL_HOST"] = "db1.example", ["PG_HOST"] = "db2.example",
+            ["GITHUB_TOKEN"] = standIn.Token,
+            ["SSH_PRIVATE_KEY_FILE"] = keyFile,
+            ["MYSQL_HOST"] = "db1.example",
+            ["PG_HOST"] = "db2.example",
         };
         foreach (var entry in catalogue.Entries.Where(e => e.Origin == SecretOriginKind.ServicePassword))
             variables[entry.Name] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));

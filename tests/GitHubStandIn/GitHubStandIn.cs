@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -134,8 +133,6 @@ public sealed partial class GitHubStandIn : IAsyncDisposable
         return _clock;
     }
 
-    private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     private static IResult Message(HttpStatusCode status, string message, IDictionary<string, string>? headers = null) =>
         new JsonResult(status, new JsonObject { ["message"] = message, ["documentation_url"] = "https://docs.github.com/rest", ["status"] = ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture) }, headers);
 
@@ -150,8 +147,6 @@ public sealed partial class GitHubStandIn : IAsyncDisposable
             await context.Response.WriteAsync(body.ToJsonString(), Encoding.UTF8);
         }
     }
-
-    private static JsonNode ToNode<T>(T value) => JsonSerializer.SerializeToNode(value, Json)!;
 
     private static KeyPair NewKeyPair() => PublicKeyBox.GenerateKeyPair();
 }

@@ -47,7 +47,10 @@ public sealed partial class GitHubStandIn
         api.MapGet("/repos/{owner}/{repo}", (string owner, string repo) => WithRepository(owner, repo, r =>
             new JsonResult(HttpStatusCode.OK, new JsonObject
             {
-                ["id"] = r.Id, ["name"] = r.Name, ["full_name"] = $"{r.Owner}/{r.Name}", ["private"] = true,
+                ["id"] = r.Id,
+                ["name"] = r.Name,
+                ["full_name"] = $"{r.Owner}/{r.Name}",
+                ["private"] = true,
                 ["owner"] = new JsonObject { ["login"] = r.Owner, ["id"] = 1, ["type"] = "Organization" },
             })));
 

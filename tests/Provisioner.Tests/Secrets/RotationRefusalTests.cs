@@ -38,9 +38,14 @@ public class RotationRefusalTests
         using var state = new TempDirectory();
         var variables = new Dictionary<string, string>
         {
-            ["PLESK_SERVER_IP"] = "203.0.113.10", ["ADMIN_IP_1"] = "203.0.113.20",
-            ["MYSQL_HOST"] = "127.0.0.1", ["MYSQL_ADMIN_USER"] = "admin", ["MYSQL_ADMIN_PASS"] = "admin-password-123",
-            ["PG_HOST"] = "127.0.0.1", ["PG_ADMIN_USER"] = "admin", ["PG_ADMIN_PASS"] = "admin-password-123",
+            ["PLESK_SERVER_IP"] = "203.0.113.10",
+            ["ADMIN_IP_1"] = "203.0.113.20",
+            ["MYSQL_HOST"] = "127.0.0.1",
+            ["MYSQL_ADMIN_USER"] = "admin",
+            ["MYSQL_ADMIN_PASS"] = "admin-password-123",
+            ["PG_HOST"] = "127.0.0.1",
+            ["PG_ADMIN_USER"] = "admin",
+            ["PG_ADMIN_PASS"] = "admin-password-123",
         };
 
         var (code, output) = await RunAsync(variables, "rotate", "svc_crm", "--env", "production", "--estate", EstatePath, "--state-dir", state.Path);
