@@ -24,12 +24,21 @@ public interface ILocalServer : IAsyncDisposable
     /// <summary>Initialises the data directory when missing, writes the config, launches the process.</summary>
     Task StartAsync(CancellationToken cancellationToken);
 
+    /// <summary>True once the process has exited (crashed, or stopped).</summary>
+    bool HasExited { get; }
+
     /// <summary>True only when the server is really ready (accepts a TLS login and answers a query).</summary>
     Task<bool> IsHealthyAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs once the server is healthy: brings its content to what the local replica must hold (the
+    /// Plesk stand-in's existing databases and users), idempotently.
+    /// </summary>
+    Task SeedAsync(CancellationToken cancellationToken);
 
     /// <summary>Stops the process (graceful, then kill) and waits until it is gone.</summary>
     Task StopAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>A local server could not be started; the message names the cause and the fix.</summary>
-public sealed class LocalServerException(string message, Exception? inner = null) : Exception(message, inner);
+public class LocalServerException(string message, Exception? inner = null) : Exception(message, inner);

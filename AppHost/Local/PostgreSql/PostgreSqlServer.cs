@@ -1,0 +1,88 @@
+using Npgsql;
+using Rollout.AppHost.Local.Processes;
+using Rollout.AppHost.Local.Tls;
+using Rollout.ServiceDefaults.Connections;
+using Rollout.ServiceDefaults.Local;
+using Rollout.Topology.Binding;
+using Rollout.Topology.Model;
+
+namespace Rollout.AppHost.Local.PostgreSql;
+
+/// <summary>
+/// A local PostgreSQL 15: initdb with the superuser rollout_admin (password from a 0600 file,
+/// SCRAM), TLS only (pg_hba hostssl lines, hostnossl rejected), run as `postgres` when root.
+/// Stopped with SIGINT (fast shutdown: does not wait for clients).
+/// </summary>
+public sealed class PostgreSqlServer(ServerSpec server, string host, int port, LocalServerContext context)
+    : LocalServer(server, host, port, context, "postgres")
+{
+    private Secret? _adminPassword;
+
+    protected override (string Path, string Option) Program => (Context.Binaries.PostgreSqlServer, "--postgres");
+
+    protected override Signal StopSignal => Signal.Interrupt;
+
+    protected override async Task PrepareAsync(CancellationToken cancellationToken)
+    {
+        ServerBinaries.Require(Context.Binaries.PostgreSqlInitDb, Engine.PostgreSql, Server.Name, "--postgres (initdb next to it)");
+        await LocalePrerequisite.EnsureAsync(Context.Estate, cancellationToken);
+        _adminPassword = await Context.EnsureSecretAsync(LocalSecretNames.AdminPassword(Server.Name), cancellationToken);
+        if (!File.Exists(Path.Combine(DataDirectory, "PG_VERSION")))
+            await InitializeAsync(cancellationToken);
+
+        var (certificate, key) = Context.CertificateAuthority.IssueServerCertificate(Server.Name, Account);
+        await WriteConfigAsync(Path.Combine(DataDirectory, "rollout.conf"),
+            PostgreSqlConfiguration.Render(Host, Port, certificate, key, Context.CertificateAuthority.CertificatePath), Account, cancellationToken);
+        await WriteConfigAsync(Path.Combine(DataDirectory, "pg_hba.conf"), PostgreSqlConfiguration.HostBasedAuthentication(), Account, cancellationToken);
+    }
+
+    private async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
+        Directory.CreateDirectory(DataDirectory);
+        File.SetUnixFileMode(DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        ServerAccount.Own(Account, DataDirectory);
+        var passwordFile = Path.Combine(RunDirectory, "initdb-password");
+        LocalCertificateAuthority.WriteSecretFile(passwordFile, _adminPassword!.Reveal() + "\n", Account);
+        try
+        {
+            await ChildProcessLauncher.RunToCompletionAsync(new LaunchSpec(Context.Binaries.PostgreSqlInitDb,
+                [
+                    "-D", DataDirectory, $"--username={LocalSecretNames.AdminUser}", $"--pwfile={passwordFile}",
+                    "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions",
+                ], LogPath, Account, Signal.Kill), $"initdb for '{Server.Name}'", cancellationToken);
+        }
+        finally
+        {
+            File.Delete(passwordFile);
+        }
+        await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"),
+            Environment.NewLine + PostgreSqlConfiguration.IncludeLine + Environment.NewLine, cancellationToken);
+    }
+
+    protected override LaunchSpec CreateLaunchSpec() =>
+        new(Context.Binaries.PostgreSqlServer, ["-D", DataDirectory], LogPath, Account, StopSignal);
+
+    public ServerEndpoint AdminEndpoint => new(Server, Host, Port, LocalSecretNames.AdminUser,
+        _adminPassword ?? throw new InvalidOperationException($"'{Server.Name}' has not been started."), Context.CertificateAuthority.CertificatePath);
+
+    public override async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
+    {
+        if (HasExited || _adminPassword is null) return false;
+        try
+        {
+            await using var connection = DatabaseConnectionFactory.PostgreSql(AdminEndpoint, LocalSecretNames.AdminUser, _adminPassword, "postgres",
+                new ConnectionOptions(Pooling: false, ConnectTimeoutSeconds: 5, ApplicationName: "rollout-apphost"));
+            await connection.OpenAsync(cancellationToken);
+            // Ready means: accepting TLS logins and out of recovery (not a restart window).
+            await using var command = new NpgsqlCommand(
+                "SELECT NOT pg_is_in_recovery() AND (SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid())", connection);
+            return await command.ExecuteScalarAsync(cancellationToken) is true;
+        }
+        catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or System.Net.Sockets.SocketException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return false;
+        }
+    }
+}

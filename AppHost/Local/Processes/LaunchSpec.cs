@@ -1,0 +1,27 @@
+namespace Rollout.AppHost.Local.Processes;
+
+/// <summary>Signals the AppHost sends (Linux numbers).</summary>
+public enum Signal
+{
+    Interrupt = 2,
+    Quit = 3,
+    Kill = 9,
+    Terminate = 15,
+}
+
+/// <summary>
+/// One program the AppHost runs: as <see cref="Account"/> when root, stdout and stderr appended to
+/// <see cref="LogPath"/>, and sent <see cref="DeathSignal"/> by the kernel if the AppHost dies.
+/// </summary>
+public sealed record LaunchSpec(
+    string FileName,
+    IReadOnlyList<string> Arguments,
+    string LogPath,
+    ServerAccount? Account,
+    Signal DeathSignal = Signal.Terminate,
+    string? WorkingDirectory = null,
+    IReadOnlyDictionary<string, string>? Environment = null)
+{
+    /// <summary>The command as shown in logs (never contains a secret: secrets go through files or the environment).</summary>
+    public string Display => string.Join(' ', new[] { FileName }.Concat(Arguments));
+}

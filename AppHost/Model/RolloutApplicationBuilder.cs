@@ -1,0 +1,66 @@
+using Rollout.ServiceDefaults.Local;
+using Rollout.Topology.Model;
+
+namespace Rollout.AppHost.Model;
+
+/// <summary>
+/// Declares the application (Aspire's IDistributedApplicationBuilder). <see cref="AddEstate"/> adds
+/// the servers the environment enables, their databases and every password parameter from
+/// rollout.yaml; Program.cs adds the projects. Build hands the model to the local runtime
+/// (<see cref="RolloutApplication"/>) or to publish.
+/// </summary>
+public sealed class RolloutApplicationBuilder
+{
+    /// <summary>Length of generated passwords: 32 random bytes, base64 (44 characters).</summary>
+    public const int GeneratedPasswordBytes = 32;
+
+    internal RolloutApplicationBuilder(Estate estate, EnvironmentSpec environment, AppHostOptions options)
+    {
+        Estate = estate;
+        Environment = environment;
+        Options = options;
+    }
+
+    public Estate Estate { get; }
+
+    /// <summary>The environment the servers are taken from (local).</summary>
+    public EnvironmentSpec Environment { get; }
+
+    public AppHostOptions Options { get; }
+
+    public ApplicationModel Model { get; } = new();
+
+    /// <summary>Adds every server the environment enables and, under each, its enabled databases.</summary>
+    public IReadOnlyList<ServerResource> AddEstate()
+    {
+        var databases = Estate.EnabledDatabases(Environment);
+        var servers = new List<ServerResource>();
+        foreach (var spec in Estate.EnabledServers(Environment))
+        {
+            var server = AddServer(spec);
+            foreach (var database in databases.Where(d => d.ServerName == spec.Name))
+                AddDatabase(server, database);
+            servers.Add(server);
+        }
+        return servers;
+    }
+
+    public ServerResource AddServer(ServerSpec spec)
+    {
+        var adminPassword = spec.IsDatabaseServer && !spec.Existing
+            ? Model.Add(new ParameterResource($"{spec.Name}-password", LocalSecretNames.AdminPassword(spec.Name), generateMinLength: 44))
+            : null;
+        return Model.Add(new ServerResource(spec, adminPassword));
+    }
+
+    public DatabaseResource AddDatabase(ServerResource server, DatabaseSpec spec)
+    {
+        var password = Model.Add(new ParameterResource($"{spec.User.Replace('_', '-')}-password", spec.PasswordSecretName, generateMinLength: 44));
+        return Model.Add(new DatabaseResource(spec, server, password));
+    }
+
+    /// <summary>Adds a .NET project; <paramref name="projectPath"/> is relative to the repository root.</summary>
+    public ProjectResource AddProject(string name, string projectPath) => Model.Add(new ProjectResource(name, projectPath));
+
+    public RolloutApplication Build() => new(this);
+}
