@@ -79,3 +79,63 @@ public sealed class RotationTests(RotationStackFixture fixture)
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Journal.Path));
     }
 }
+
+[Collection("rotation-stack")]
+public sealed class RemoteRotationTests(RotationStackFixture fixture)
+{
+    [Fact]
+    public async Task A_remote_rotation_that_stops_while_promoting_to_GitHub_says_where_and_a_rerun_promotes_to_GitHub_and_the_env_file()
+    {
+        await using var standIn = await GitHubStandIn.GitHubStandIn.StartAsync();
+        standIn.AddRepository("mo-org", "mo-rollout");
+        using var work = new TempDirectory();
+        var state = Path.Combine(work.Path, "state");
+        var dotenv = Path.Combine(work.Path, ".env.staging");
+        var old = await fixture.CurrentPasswordAsync("svc_n8n");
+        var mariadb = fixture.Endpoint("external-mariadb");
+        var postgres = fixture.Endpoint("external-postgres");
+        var redis = fixture.Endpoint("redis");
+        // What an operator's shell (or CI) holds for staging, pointed at the local stack.
+        var variables = new Dictionary<string, string>
+        {
+            ["PLESK_SERVER_IP"] = "127.0.0.1",
+            ["ADMIN_IP_1"] = "127.0.0.1",
+            ["MYSQL_HOST"] = mariadb.Host,
+            ["MYSQL_PORT"] = mariadb.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["MYSQL_ADMIN_USER"] = mariadb.AdminUser!,
+            ["MYSQL_ADMIN_PASS"] = mariadb.AdminPassword!.Reveal(),
+            ["MYSQL_CA_FILE"] = mariadb.CaFile!,
+            ["PG_HOST"] = postgres.Host,
+            ["PG_PORT"] = postgres.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PG_ADMIN_USER"] = postgres.AdminUser!,
+            ["PG_ADMIN_PASS"] = postgres.AdminPassword!.Reveal(),
+            ["PG_CA_FILE"] = postgres.CaFile!,
+            ["REDIS_HOST"] = redis.Host,
+            ["REDIS_PORT"] = redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["MO_N8N_DB_PASS"] = old.Reveal(),
+            ["GITHUB_TOKEN"] = standIn.Token,
+        };
+        string[] args = ["rotate", "svc_n8n", "--env", "staging", "--estate", EstatePath, "--state-dir", state,
+            "--repo", "mo-org/mo-rollout", "--api-url", standIn.BaseUrl, "--dotenv", dotenv];
+        standIn.InjectFault(r => r.Method == "PUT" && r.Path.Value!.Contains("/secrets/", StringComparison.Ordinal), GitHubStandIn.Fault.BadCredentials());
+
+        var (code, output) = await RunAsync(variables, args);
+
+        Assert.Equal(1, code);
+        Assert.Contains("Rotation of svc_n8n stopped while promoting the new password to GitHub environment 'staging' of mo-org/mo-rollout", output);
+        Assert.Contains("401 Bad credentials", output);
+        Assert.Contains("re-run the same `rotate` command to finish", output);
+        var pending = await new LocalSecretStore(Path.Combine(state, "rotation-pending-staging.json")).GetAsync("MO_N8N_DB_PASS", CancellationToken.None);
+        Assert.NotNull(pending);
+        Assert.Equal(LoginResult.Succeeded, await fixture.TryLoginAsync("svc_n8n", pending));
+
+        var (rerun, rerunOutput) = await RunAsync(variables, args);
+
+        Assert.True(rerun == 0, rerunOutput);
+        Assert.Equal(pending.Reveal(), standIn.DecryptedSecrets("mo-org", "mo-rollout", "staging")["MO_N8N_DB_PASS"]);
+        Assert.Equal(pending.Reveal(), (await new Rollout.Provisioner.Secrets.DotEnv.DotEnvFileTarget(dotenv, "").ReadAsync(CancellationToken.None))["MO_N8N_DB_PASS"]);
+        Assert.Equal(LoginResult.Denied, await fixture.TryLoginAsync("svc_n8n", old));
+        AssertNoSecretIn(output + rerunOutput, [old.Reveal(), pending.Reveal(), mariadb.AdminPassword.Reveal(), standIn.Token]);
+        await fixture.Stack.Secrets.SetAsync("MO_N8N_DB_PASS", pending, CancellationToken.None);
+    }
+}
