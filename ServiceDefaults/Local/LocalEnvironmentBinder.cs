@@ -32,7 +32,7 @@ public static class LocalEnvironmentBinder
         }
         return new EnvironmentBinding(estate, environment,
             IPAddress.Parse(environment.AppServerIp.Raw),
-            environment.AdminIps.Select(ip => IPAddress.Parse(ip.Raw)).ToList(),
+            environment.AdminIps.Select(ip => IpAddresses.ParseAddressOrNetwork(ip.Raw)!.Value).ToList(),
             servers, estate.EnabledDatabases(environment));
     }
 }

@@ -20,12 +20,13 @@ public sealed record ServerEndpoint(
 /// <summary>
 /// An environment of the estate resolved to concrete endpoints: the one thing Provisioner and
 /// SmokeRunner act on. Service-user passwords are not here: they come from a secret source.
+/// Admin addresses are networks: a single admin IP is a /32 (or /128).
 /// </summary>
 public sealed record EnvironmentBinding(
     Estate Estate,
     EnvironmentSpec Environment,
     IPAddress AppServerIp,
-    IReadOnlyList<IPAddress> AdminIps,
+    IReadOnlyList<IPNetwork> AdminNetworks,
     IReadOnlyDictionary<string, ServerEndpoint> Servers,
     IReadOnlyList<DatabaseSpec> Databases)
 {

@@ -28,13 +28,20 @@ public static class RemoteEnvironmentBinder
         {
             var text = Resolve(setting, required);
             if (text is null) return null;
-            if (IPAddress.TryParse(text, out var ip)) return ip;
+            if (IpAddresses.TryParse(text, out var ip)) return ip;
             errors.Add($"{setting.Path}: '{text}'{FromVariable(setting)} is not an IP address (expected e.g. 203.0.113.10).");
             return null;
         }
 
         var appServerIp = ParseIp(environment.AppServerIp, required: true);
-        var adminIps = environment.AdminIps.Select(s => ParseIp(s, required: s.DefaultValue is null)).OfType<IPAddress>().ToList();
+        var adminNetworks = new List<IPNetwork>();
+        foreach (var setting in environment.AdminIps)
+        {
+            var text = Resolve(setting, required: setting.DefaultValue is null);
+            if (text is null) continue;
+            if (IpAddresses.ParseAddressOrNetwork(text) is { } network) adminNetworks.Add(network);
+            else errors.Add($"{setting.Path}: '{text}'{FromVariable(setting)} is not an IP address or CIDR network (expected e.g. 198.51.100.7 or 198.51.100.0/24).");
+        }
 
         var servers = new Dictionary<string, ServerEndpoint>();
         foreach (var server in estate.EnabledServers(environment))
@@ -57,8 +64,13 @@ public static class RemoteEnvironmentBinder
                     adminPassword is null ? null : new Secret(adminPassword), caFile);
         }
 
+        // Two servers resolving to one address would let provisioning of a managed server write to an existing one.
+        foreach (var clash in servers.Values.GroupBy(s => (Host: s.Host.ToLowerInvariant(), s.Port)).Where(g => g.Count() > 1))
+            errors.Add($"environments.{environment.Name}.servers: {string.Join(" and ", clash.Select(s => s.Name))} resolve to the same address {clash.Key.Host}:{clash.Key.Port}" +
+                (clash.Any(s => s.Server.Existing) ? $"; provisioning would touch the existing server '{clash.First(s => s.Server.Existing).Name}'." : "."));
+
         if (errors.Count > 0) throw new BindingException(environmentName, errors);
-        return new EnvironmentBinding(estate, environment, appServerIp!, adminIps, servers, estate.EnabledDatabases(environment));
+        return new EnvironmentBinding(estate, environment, appServerIp!, adminNetworks, servers, estate.EnabledDatabases(environment));
     }
 
     private static string FromVariable(Setting setting) =>

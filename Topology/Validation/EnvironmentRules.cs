@@ -72,7 +72,7 @@ internal static class EnvironmentRules
     private static void Address(Setting setting, bool local, bool allowNetwork, LoadContext context)
     {
         if (!Literal(setting, local, context) || setting.IsReference) return;
-        var ok = allowNetwork ? IPNetwork.TryParse(setting.Raw, out _) || IPAddress.TryParse(setting.Raw, out _) : IPAddress.TryParse(setting.Raw, out _) && !setting.Raw.Contains('/');
+        var ok = IpAddresses.TryParse(setting.Raw, out _) || (allowNetwork && IpAddresses.TryParseNetwork(setting.Raw, out _));
         if (!ok)
             context.Error(setting.Path, allowNetwork
                 ? $"'{setting.Raw}' is not an IP address or CIDR network (e.g. 198.51.100.7 or 198.51.100.0/24)."

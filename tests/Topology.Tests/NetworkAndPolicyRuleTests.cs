@@ -8,6 +8,7 @@ public class NetworkAndPolicyRuleTests
     [InlineData("appServerIp: 127.0.0.1", "appServerIp: 127.0.0.300", "environments.local.appServerIp", "'127.0.0.300' is not an IP address")]
     [InlineData("appServerIp: 127.0.0.1", "appServerIp: 127.0.0.0/8", "environments.local.appServerIp", "'127.0.0.0/8' is not an IP address")]
     [InlineData("adminIps: [127.0.0.1]", "adminIps: [127.0.0.1/33]", "environments.local.adminIps[0]", "is not an IP address or CIDR network")]
+    [InlineData("appServerIp: 127.0.0.1", "appServerIp: 127.1", "environments.local.appServerIp", "'127.1' is not an IP address")]
     public void Addresses_must_be_valid(string find, string replace, string path, string expected) =>
         SingleError(With(find, replace), path, expected);
 
@@ -84,6 +85,13 @@ public class NetworkAndPolicyRuleTests
     {
         SingleError(With("userHost: localhost, purpose: Hauptseite", "userHost: \"%\", purpose: Hauptseite"), "databases.mo_main.userHost",
             "'%' is a wildcard host");
+    }
+
+    [Fact]
+    public void Creating_a_database_on_the_existing_host_is_refused()
+    {
+        SingleError(With("userHost: localhost, purpose: Hauptseite (WordPress/HTML) }", "userHost: localhost, purpose: Hauptseite (WordPress/HTML), charset: utf8mb4 }"),
+            "databases.mo_main.charset", "'plesk' is an existing server: Rollout never creates or alters databases there");
     }
 
     [Fact]
