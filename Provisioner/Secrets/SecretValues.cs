@@ -1,4 +1,5 @@
 using Rollout.ServiceDefaults.Local;
+using Rollout.ServiceDefaults.Redaction;
 using Rollout.ServiceDefaults.Secrets;
 using Rollout.Topology.Model;
 using Rollout.Topology.Secrets;
@@ -38,6 +39,8 @@ public sealed class SecretValues(string stateDirectory, Func<string, string?> va
                 SecretOriginKind.PrivateKey => await PrivateKeyAsync(entry, cancellationToken),
                 _ => throw new InvalidOperationException($"unknown origin {entry.Origin}"),
             });
+            // Defence in depth: a redacting console masks these should any ever reach output.
+            if (entry.IsCredential && result[^1].Value is { } credential) SecretRedactor.Shared.Register(credential);
         }
         return result;
     }

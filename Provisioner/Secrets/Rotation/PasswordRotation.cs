@@ -1,3 +1,4 @@
+using Rollout.ServiceDefaults.Redaction;
 using Rollout.ServiceDefaults.Secrets;
 using Rollout.Topology.Binding;
 using Rollout.Topology.Model;
@@ -32,6 +33,7 @@ public sealed class PasswordRotation(
         var endpoint = binding.EndpointOf(database);
         var current = await currentPasswords.GetAsync(name, cancellationToken);
         var pending = await journal.GetAsync(name, cancellationToken);
+        if (current is not null) SecretRedactor.Shared.Register(current);
 
         if (pending is null)
         {
@@ -39,11 +41,13 @@ public sealed class PasswordRotation(
                 throw new RotationException($"No current password of {database.User} ({name}) in {currentPasswords.Description}: " +
                     "rotation needs it to prove the old password stops working. Nothing was changed.");
             pending = PasswordHashes.Generate();
+            SecretRedactor.Shared.Register(pending);
             await journal.SetAsync(name, pending, cancellationToken);
             await log.WriteLineAsync($"[1/4] new password for {database.User} stored as pending in {journal.Path}");
         }
         else
         {
+            SecretRedactor.Shared.Register(pending);
             await log.WriteLineAsync($"[1/4] resuming an unfinished rotation of {database.User}: pending password found in {journal.Path}");
         }
         afterStep(RotationStep.PendingStored);
