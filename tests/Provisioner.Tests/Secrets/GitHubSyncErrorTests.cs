@@ -107,7 +107,7 @@ public class GitHubSyncErrorTests
         {
             "429" => Fault.TooManyRequests(1),
             "secondary" => Fault.SecondaryRateLimit(1),
-            _ => Fault.PrimaryRateLimit(1),
+            _ => Fault.PrimaryRateLimit(2), // X-RateLimit-Reset has whole seconds: the wait is 1-2 s
         });
         var clock = Stopwatch.StartNew();
 
