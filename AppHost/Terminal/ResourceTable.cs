@@ -54,20 +54,23 @@ public sealed class ResourceTable(ResourceStatusBoard board, bool live)
     private static Table Build()
     {
         var table = new Table().Border(TableBorder.Rounded).Title("[bold]Rollout local estate[/]");
-        table.AddColumn("Name").AddColumn("Kind").AddColumn("State").AddColumn("Endpoint").AddColumn("PID").AddColumn("Detail");
+        table.AddColumn("Name").AddColumn("Kind").AddColumn("State").AddColumn("Endpoint").AddColumn("PID").AddColumn("Databases").AddColumn("Detail");
         return table;
     }
 
     private void Fill(Table table)
     {
         table.Rows.Clear();
-        foreach (var status in board.All)
+        // Databases follow their server: one row per server (with its database count) fits a terminal;
+        // resources.json lists every database.
+        foreach (var status in board.All.Where(s => s.Kind != "Database"))
             table.AddRow(
                 Markup.Escape(status.Name),
                 Markup.Escape(status.Kind),
                 $"[{Colour(status.State)}]{status.State}[/]",
                 Markup.Escape(status.Endpoint),
                 status.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                board.DatabaseCount(status.Name) is var count and > 0 ? count.ToString(System.Globalization.CultureInfo.InvariantCulture) : "",
                 Markup.Escape(status.Detail ?? ""));
     }
 
