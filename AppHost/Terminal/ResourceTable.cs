@@ -79,7 +79,7 @@ public sealed class ResourceTable(ResourceStatusBoard board, bool live)
         // Databases follow their server; one line per server keeps the log readable.
         if (status.Kind == "Database") return;
         lock (_gate)
-            Console.WriteLine($"{DateTime.Now:HH:mm:ss} {status.Name,-18} {status.Kind,-10} {status.State,-16} {status.Endpoint,-16} {status.Detail}");
+            Console.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {status.Name,-18} {status.Kind,-10} {status.State,-16} {status.Endpoint,-16} {status.Detail}");
     }
 
     private static string Colour(string state) => state switch
