@@ -1,13 +1,155 @@
-// The AppHost: brings up the local replica of the estate (see issue 2). Filled in by the orchestrator work.
-// `publish` (issue 6) writes the deployment files; minimal wiring until the orchestrator's Program.cs lands.
 using System.CommandLine;
-using Rollout.AppHost.Publishing;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using Rollout.AppHost;
+using Rollout.AppHost.Local;
+using Rollout.AppHost.Model;
+using Rollout.AppHost.Orchestration;
+using Rollout.AppHost.Terminal;
+using Rollout.ServiceDefaults.Redaction;
+using Rollout.Topology.Loading;
 
-var root = new RootCommand("Rollout AppHost");
-root.Subcommands.Add(new PublishCommand());
-root.SetAction(_ =>
+// `dotnet run --project AppHost`: brings up the local replica of the estate (issue 2).
+// Servers, databases and passwords come from rollout.yaml; the projects are declared here.
+
+var file = new Option<string?>("--file") { Description = "rollout.yaml to use (default: the nearest one from the current directory up)" };
+var stateDir = new Option<string?>("--state-dir") { Description = "State directory (default: <repo>/.rollout)" };
+var fresh = new Option<bool>("--fresh") { Description = "Start from nothing: delete data, certificates, secrets and logs first" };
+var ports = new Option<string[]>("--port") { Description = "Port override <resource>=<port>, e.g. --port plesk=33306 (repeatable)" };
+var mariadbd = new Option<string>("--mariadbd") { Description = "MariaDB server program", DefaultValueFactory = _ => ServerBinaries.Debian.MariaDbServer };
+var postgres = new Option<string>("--postgres") { Description = "PostgreSQL server program (initdb next to it)", DefaultValueFactory = _ => ServerBinaries.Debian.PostgreSqlServer };
+var redis = new Option<string>("--redis-server") { Description = "Redis server program", DefaultValueFactory = _ => ServerBinaries.Debian.RedisServer };
+var noProjects = new Option<bool>("--no-projects") { Description = "Do not run the Provisioner and SmokeRunner" };
+var noTable = new Option<bool>("--no-table") { Description = "Print one line per state change instead of the live table" };
+
+var root = new RootCommand("Rollout AppHost: the local replica of the estate (MariaDB, PostgreSQL, Redis) as real processes");
+foreach (var option in new Option[] { file, stateDir, fresh, ports, mariadbd, postgres, redis, noProjects, noTable }) root.Options.Add(option);
+root.SetAction((parse, _) =>
 {
-    Console.Error.WriteLine("Rollout AppHost: not yet implemented.");
-    return 1;
+    try
+    {
+        return RunAsync(new AppHostOptions
+        {
+            EstatePath = parse.GetValue(file),
+            StateDirectory = parse.GetValue(stateDir),
+            Fresh = parse.GetValue(fresh),
+            PortOverrides = ParsePorts(parse.GetValue(ports) ?? []),
+            Binaries = ServerBinaries.Debian with
+            {
+                MariaDbServer = parse.GetValue(mariadbd)!,
+                PostgreSqlServer = parse.GetValue(postgres)!,
+                PostgreSqlInitDb = Path.Combine(Path.GetDirectoryName(parse.GetValue(postgres)!) ?? "", "initdb"),
+                RedisServer = parse.GetValue(redis)!,
+            },
+            RunProjects = !parse.GetValue(noProjects),
+            LiveTable = !parse.GetValue(noTable),
+        });
+    }
+    catch (ArgumentException e)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return Task.FromResult(1);
+    }
 });
-return await root.Parse(args).InvokeAsync();
+
+// `publish` (issue 6): Aspire manifest, compose, workflows and host configuration from the same model.
+root.Subcommands.Add(new Rollout.AppHost.Publishing.PublishCommand());
+
+// Signals are handled below (graceful stop of every server), not by System.CommandLine's 2-second termination timeout.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+
+static async Task<int> RunAsync(AppHostOptions options)
+{
+    // Last line of defence: every secret the AppHost loads or generates is masked in its output.
+    RedactingTextWriter.InstallOnConsole(SecretRedactor.Shared);
+    using var stop = new CancellationTokenSource();
+    void OnSignal(PosixSignalContext context)
+    {
+        context.Cancel = true;
+        stop.Cancel();
+    }
+    using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+    using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+    using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
+
+    RolloutApplication? app = null;
+    using var tableStop = new CancellationTokenSource();
+    Task table = Task.CompletedTask;
+    try
+    {
+        app = Declare(options).Build();
+        Console.WriteLine($"Rollout AppHost: estate {app.Estate.SourcePath}, state {app.StateDirectory}{(options.Fresh ? " (fresh)" : "")}");
+        table = new ResourceTable(app.Board, options.LiveTable).RunAsync(tableStop.Token);
+        await app.StartAsync(stop.Token);
+        Console.WriteLine($"All servers healthy; endpoints in {Path.Combine(app.StateDirectory, "resources.json")}. Ctrl+C stops everything.");
+        if (Environment.GetEnvironmentVariable("ROLLOUT_APPHOST_CRASH_AFTER_START") == "1")
+        {
+            // Fault injection for the tests: an unhandled exception on another thread ends the process at
+            // once, without any of our cleanup code running (the servers must still go).
+            new Thread(() => throw new InvalidOperationException("ROLLOUT_APPHOST_CRASH_AFTER_START: simulated AppHost crash")).Start();
+        }
+        try
+        {
+            await Task.Delay(Timeout.Infinite, stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await app.StopAsync(CancellationToken.None);
+        await tableStop.CancelAsync();
+        await table;
+        Console.WriteLine("Stopped: every process the AppHost started has exited.");
+        return 0;
+    }
+    catch (OperationCanceledException)
+    {
+        await tableStop.CancelAsync();
+        await table;
+        Console.Error.WriteLine("Interrupted while starting; everything started has been stopped.");
+        return 130;
+    }
+    catch (Exception e) when (e is AppHostStartException or LocalServerException or EstateValidationException or FileNotFoundException
+        or ArgumentException or KeyNotFoundException)
+    {
+        await tableStop.CancelAsync();
+        await table;
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 1;
+    }
+    finally
+    {
+        if (app is not null) await app.DisposeAsync();
+    }
+}
+
+// The application: the estate's servers and databases, then the Provisioner and SmokeRunner.
+static RolloutApplicationBuilder Declare(AppHostOptions options)
+{
+    var builder = RolloutApplication.CreateBuilder(options);
+    var servers = builder.AddEstate();
+    var databases = builder.Model.Databases.ToList();
+    // TODO(merge provisioner/smokerunner): the lead sets their real arguments. Until their issues land their
+    // Program prints "not yet implemented" and the AppHost shows them as NotStarted (skipped).
+    var provisioner = builder.AddProject("provisioner", "Provisioner/Rollout.Provisioner.csproj")
+        .WithArgs("apply", "--environment", "local")
+        .WithReferences(databases);
+    foreach (var server in servers) provisioner.WaitFor(server);
+    builder.AddProject("smokerunner", "SmokeRunner/Rollout.SmokeRunner.csproj")
+        .WithArgs("run", "--environment", "local")
+        .WithReferences(databases)
+        .WaitForCompletion(provisioner);
+    return builder;
+}
+
+static Dictionary<string, int> ParsePorts(IEnumerable<string> values)
+{
+    var result = new Dictionary<string, int>();
+    foreach (var value in values)
+    {
+        var parts = value.Split('=', 2);
+        if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port is < 1 or > 65535)
+            throw new ArgumentException($"--port {value}: expected <resource>=<port> with a port 1-65535, e.g. --port plesk=33306.");
+        result[parts[0]] = port;
+    }
+    return result;
+}

@@ -18,7 +18,7 @@ namespace Rollout.AppHost.Orchestration;
 /// fails to start stops everything else and the error carries its log tail. Health is polled
 /// every 50 ms while starting and every 2 s while running.
 /// </summary>
-public sealed class Orchestrator(ApplicationModel model, EnvironmentSpec environment, LocalServerContext context, AppHostOptions options, string repositoryRoot)
+public sealed class Orchestrator(ApplicationModel model, EnvironmentSpec environment, LocalServerContext context, AppHostOptions options, string repositoryRoot, ResourceStatusBoard board)
     : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
@@ -28,7 +28,7 @@ public sealed class Orchestrator(ApplicationModel model, EnvironmentSpec environ
     private Task? _monitor;
     private int _stopped;
 
-    public ResourceStatusBoard Board { get; } = new(model, context.Layout.Root, context.CertificateAuthority.CertificatePath);
+    public ResourceStatusBoard Board { get; } = board;
 
     public IReadOnlyDictionary<string, ILocalServer> Servers => _servers;
 
@@ -154,9 +154,11 @@ public sealed class Orchestrator(ApplicationModel model, EnvironmentSpec environ
         await Task.WhenAll(model.Servers.Select(async resource =>
         {
             if (!_servers.TryGetValue(resource.Name, out var server) || server.Pid is null) return;
-            await Board.UpdateAsync(resource, ResourceStates.Stopping, cancellationToken: CancellationToken.None);
+            // A server that failed keeps FailedToStart (the reason); its process, if any, is still stopped.
+            var failed = Board[resource.Name].State == ResourceStates.FailedToStart;
+            if (!failed) await Board.UpdateAsync(resource, ResourceStates.Stopping, cancellationToken: CancellationToken.None);
             await server.StopAsync(cancellationToken);
-            await Board.UpdateAsync(resource, ResourceStates.Exited, pid: null, cancellationToken: CancellationToken.None);
+            if (!failed) await Board.UpdateAsync(resource, ResourceStates.Exited, pid: null, cancellationToken: CancellationToken.None);
         }));
     }
 

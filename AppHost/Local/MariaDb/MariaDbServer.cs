@@ -37,8 +37,10 @@ public sealed class MariaDbServer(ServerSpec server, string host, int port, Loca
         {
             var template = await Context.MariaDbTemplateAsync(Account, cancellationToken);
             if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
+            Directory.CreateDirectory(DataDirectory);
+            ServerAccount.Own(Account, DataDirectory);
             await ChildProcessLauncher.RunToCompletionAsync(
-                new LaunchSpec("/bin/cp", ["-a", template, DataDirectory], LogPath, Account, Signal.Kill),
+                new LaunchSpec("/bin/cp", ["-a", template + "/.", DataDirectory], LogPath, Account, Signal.Kill),
                 $"Copying the MariaDB template data directory for '{Server.Name}'", cancellationToken);
         }
 
@@ -64,7 +66,7 @@ public sealed class MariaDbServer(ServerSpec server, string host, int port, Loca
 
     public MySqlConnection OpenAdminConnection() =>
         DatabaseConnectionFactory.MariaDb(AdminEndpoint, LocalSecretNames.AdminUser, _adminPassword!, null,
-            new ConnectionOptions(Pooling: false, ConnectTimeoutSeconds: 2, ApplicationName: "rollout-apphost"));
+            new ConnectionOptions(Pooling: false, ConnectTimeoutSeconds: 5, ApplicationName: "rollout-apphost"));
 
     public override async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {
@@ -83,7 +85,8 @@ public sealed class MariaDbServer(ServerSpec server, string host, int port, Loca
         {
             return false;
         }
-        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or TimeoutException)
+        catch (Exception e) when (e is IOException or System.Net.Sockets.SocketException or TimeoutException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return false;
         }

@@ -39,6 +39,9 @@ public sealed class PostgreSqlServer(ServerSpec server, string host, int port, L
     private async Task InitializeAsync(CancellationToken cancellationToken)
     {
         if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
+        Directory.CreateDirectory(DataDirectory);
+        File.SetUnixFileMode(DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        ServerAccount.Own(Account, DataDirectory);
         var passwordFile = Path.Combine(RunDirectory, "initdb-password");
         LocalCertificateAuthority.WriteSecretFile(passwordFile, _adminPassword!.Reveal() + "\n", Account);
         try
@@ -69,14 +72,15 @@ public sealed class PostgreSqlServer(ServerSpec server, string host, int port, L
         try
         {
             await using var connection = DatabaseConnectionFactory.PostgreSql(AdminEndpoint, LocalSecretNames.AdminUser, _adminPassword, "postgres",
-                new ConnectionOptions(Pooling: false, ConnectTimeoutSeconds: 2, ApplicationName: "rollout-apphost"));
+                new ConnectionOptions(Pooling: false, ConnectTimeoutSeconds: 5, ApplicationName: "rollout-apphost"));
             await connection.OpenAsync(cancellationToken);
             // Ready means: accepting TLS logins and out of recovery (not a restart window).
             await using var command = new NpgsqlCommand(
                 "SELECT NOT pg_is_in_recovery() AND (SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid())", connection);
             return await command.ExecuteScalarAsync(cancellationToken) is true;
         }
-        catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or System.Net.Sockets.SocketException)
+        catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or System.Net.Sockets.SocketException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return false;
         }

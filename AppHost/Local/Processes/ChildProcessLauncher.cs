@@ -47,7 +47,7 @@ public static partial class ChildProcessLauncher
         startInfo.ArgumentList.Add(Setpriv);
         if (spec.Account is not null)
             foreach (var argument in spec.Account.SetprivArguments()) startInfo.ArgumentList.Add(argument);
-        startInfo.ArgumentList.Add($"--pdeathsig={(int)spec.DeathSignal}");
+        startInfo.ArgumentList.Add($"--pdeathsig={SignalName(spec.DeathSignal)}");
         startInfo.ArgumentList.Add("--");
         startInfo.ArgumentList.Add(spec.FileName);
         foreach (var argument in spec.Arguments) startInfo.ArgumentList.Add(argument);
@@ -86,6 +86,14 @@ public static partial class ChildProcessLauncher
         if (process.ExitCode != 0)
             throw new LocalServerException($"{what} failed (exit code {process.ExitCode}): {spec.Display}{Environment.NewLine}{LogTail.Read(spec.LogPath)}");
     }
+
+    private static string SignalName(Signal signal) => signal switch
+    {
+        Signal.Interrupt => "INT",
+        Signal.Quit => "QUIT",
+        Signal.Kill => "KILL",
+        _ => "TERM",
+    };
 
     /// <summary>Sends a signal; false when the process no longer exists.</summary>
     public static bool SendSignal(int pid, Signal signal) => Kill(pid, (int)signal) == 0;

@@ -59,7 +59,8 @@ public sealed class RedisServer(ServerSpec server, string host, int port, LocalS
         {
             return await PingAsync(Host, Port, Context.CertificateAuthority.CertificatePath, cancellationToken) == "+PONG";
         }
-        catch (Exception e) when (e is IOException or SocketException or System.Security.Authentication.AuthenticationException)
+        catch (Exception e) when (e is IOException or SocketException or System.Security.Authentication.AuthenticationException
+            || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return false;
         }
@@ -69,7 +70,7 @@ public sealed class RedisServer(ServerSpec server, string host, int port, LocalS
     public static async Task<string> PingAsync(string host, int port, string caCertificatePath, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(2));
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
         using var client = new TcpClient();
         await client.ConnectAsync(host, port, timeout.Token);
         using var ca = X509CertificateLoader.LoadCertificateFromFile(caCertificatePath);
