@@ -5,7 +5,6 @@ using Rollout.AppHost;
 using Rollout.AppHost.Local;
 using Rollout.AppHost.Model;
 using Rollout.AppHost.Orchestration;
-using Rollout.AppHost.Publishing;
 using Rollout.AppHost.Terminal;
 using Rollout.ServiceDefaults.Redaction;
 using Rollout.Topology.Loading;
@@ -53,7 +52,8 @@ root.SetAction((parse, _) =>
     }
 });
 
-root.Subcommands.Add(new PublishCommand());
+// `publish` (issue 6): Aspire manifest, compose, workflows and host configuration from the same model.
+root.Subcommands.Add(new Rollout.AppHost.Publishing.PublishCommand());
 
 // Signals are handled below (graceful stop of every server), not by System.CommandLine's 2-second termination timeout.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
