@@ -103,7 +103,7 @@ public sealed class MariaDbEngine : IDatabaseEngine
 
     public IReadOnlyList<SqlStatement> DropAccount(Account account) => [SqlStatement.Plain($"DROP USER IF EXISTS {Grantee(account)}")];
 
-    public IReadOnlyList<SqlStatement> CreateExtension(string database, string extension) =>
+    public IReadOnlyList<SqlStatement> CreateExtension(string database, string extension, Account owner) =>
         throw new ProvisioningException($"Database '{database}': MariaDB has no extensions; remove 'extensions' from it in the estate.");
 
     public async Task ExecuteAsync(ServerEndpoint endpoint, IReadOnlyList<SqlStatement> statements, Func<SqlStatement, Task> executed, CancellationToken cancellationToken)
