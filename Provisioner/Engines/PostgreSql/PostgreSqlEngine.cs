@@ -242,7 +242,7 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
 
     private static async Task<NpgsqlConnection> OpenAsync(ServerEndpoint endpoint, string? database, CancellationToken cancellationToken)
     {
-        var connection = (NpgsqlConnection)DatabaseConnectionFactory.Admin(endpoint, database, new ConnectionOptions(Pooling: false, ApplicationName: "rollout-provisioner"));
+        var connection = (NpgsqlConnection)DatabaseConnectionFactory.Admin(endpoint, database, new ConnectionOptions(Pooling: false, ConnectTimeoutSeconds: ServerConnections.AdminConnectTimeoutSeconds, ApplicationName: "rollout-provisioner"));
         await ServerConnections.OpenAsync(connection, endpoint, cancellationToken);
         return connection;
     }
