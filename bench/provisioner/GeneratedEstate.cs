@@ -15,7 +15,10 @@ public static class GeneratedEstate
         var start = text.IndexOf("\ndatabases:\n", StringComparison.Ordinal);
         var end = text.IndexOf("\n# Phase 2", start, StringComparison.Ordinal);
         if (start < 0 || end < 0) throw new InvalidOperationException($"{estatePath}: cannot find the databases section.");
+        // The existing host keeps its five databases (checked, never written); the managed servers get the generated ones.
         var databases = new StringBuilder("\ndatabases:\n");
+        foreach (var line in text[start..end].Split('\n').Where(l => l.Contains("server: plesk", StringComparison.Ordinal)))
+            databases.AppendLine(line);
         for (var i = 1; i <= perServer; i++)
         {
             var n = i.ToString("D4", CultureInfo.InvariantCulture);
