@@ -26,10 +26,9 @@ public sealed class SmokeRun(SmokeContext context)
         var cells = new ConcurrentBag<IsolationCell>();
         var work = new List<WorkItem>();
 
-        var probes = binding.Databases.Where(d => binding.Servers.ContainsKey(d.ServerName)).Select(d => new DatabaseProbe(context, d)).ToList();
-        foreach (var probe in probes)
-            work.Add(new WorkItem(work.Count, probe.RunAsync));
-        foreach (var server in servers)
+        // The longest units first (PostgreSQL isolation rows: one TLS login per cell), so they do
+        // not become the tail of the run; report order is restored by kind and estate order.
+        foreach (var server in servers.OrderBy(s => s.Engine == Engine.PostgreSql ? 0 : 1))
         {
             var engine = SmokeEngines.For(server.Engine);
             foreach (var row in IsolationMatrix.Plan(binding, server.Name, engine.SystemDatabases))
@@ -41,6 +40,10 @@ public sealed class SmokeRun(SmokeContext context)
                 }));
             work.Add(new WorkItem(work.Count, ct => engine.CheckBaselineAsync(context, server, ct)));
         }
+        var probes = binding.Databases.Where(d => binding.Servers.ContainsKey(d.ServerName)).Select(d => new DatabaseProbe(context, d)).ToList();
+        var firstProbe = work.Count;
+        foreach (var probe in probes)
+            work.Add(new WorkItem(work.Count, probe.RunAsync));
 
         var results = new ConcurrentBag<(int Order, int Index, CheckResult Result)>();
         await Parallel.ForEachAsync(work,
@@ -55,15 +58,19 @@ public sealed class SmokeRun(SmokeContext context)
                 }
             });
 
-        // Latency is measured one database at a time once the parallel storm of logins is over:
+        // Latency is measured once the parallel storm of logins is over:
         // on a small machine that shares its cores with the servers, concurrent logins would
         // measure the runner's own contention instead of the server.
-        foreach (var (probe, index) in probes.Select((p, i) => (p, i)).Where(x => x.p.Reached is not null))
-        {
-            var latency = await probe.MeasureLatencyAsync(cancellationToken);
-            results.Add((index, -1, latency));
-            observer?.Invoke(latency);
-        }
+        // Two at a time at most: a 2-core runner then still gives each measurement a core.
+        var reached = probes.Select((p, i) => (Probe: p, Order: firstProbe + i)).Where(x => x.Probe.Reached is not null).ToList();
+        await Parallel.ForEachAsync(reached,
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Min(2, Math.Max(1, context.Settings.Parallelism)), CancellationToken = cancellationToken },
+            async (item, ct) =>
+            {
+                var latency = await item.Probe.MeasureLatencyAsync(ct);
+                results.Add((item.Order, -1, latency));
+                observer?.Invoke(latency);
+            });
 
         var matrices = servers.Select(s => IsolationMatrix.Assemble(s.Name, binding.DatabasesOn(s.Name).ToList(),
             SmokeEngines.For(s.Engine).SystemDatabases, cells.Where(c => binding.DatabasesOn(s.Name).Any(d => d.User == c.User)))).ToList();
