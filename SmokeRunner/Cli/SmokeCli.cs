@@ -54,9 +54,15 @@ public static class SmokeCli
         {
             environment, estate, stateDir, parallelism, format, junit,
         };
-        root.SetAction((parse, ct) => ExecuteAsync(new Invocation(
+        Func<ParseResult, CancellationToken, Task<int>> action = (parse, ct) => ExecuteAsync(new Invocation(
             parse.GetValue(environment)!, parse.GetValue(estate), parse.GetValue(stateDir),
-            parse.GetValue(parallelism), parse.GetValue(format), parse.GetValue(junit)), output, error, ct));
+            parse.GetValue(parallelism), parse.GetValue(format), parse.GetValue(junit)), output, error, ct);
+        root.SetAction(action);
+        // `SmokeRunner run --environment local` (the AppHost's project arguments) means the same as no command.
+        foreach (var option in new Option[] { environment, estate, stateDir, parallelism, format, junit }) option.Recursive = true;
+        var run = new Command("run", "Run the checks (the same as giving no command).");
+        run.SetAction(action);
+        root.Subcommands.Add(run);
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }
 
