@@ -5,7 +5,10 @@ using Rollout.AppHost;
 using Rollout.AppHost.Local;
 using Rollout.AppHost.Model;
 using Rollout.AppHost.Orchestration;
+using Rollout.AppHost.Publishing;
 using Rollout.AppHost.Terminal;
+using Rollout.ServiceDefaults.Redaction;
+using Rollout.Topology.Loading;
 
 // `dotnet run --project AppHost`: brings up the local replica of the estate (issue 2).
 // Servers, databases and passwords come from rollout.yaml; the projects are declared here.
@@ -50,20 +53,15 @@ root.SetAction((parse, _) =>
     }
 });
 
-var publish = new Command("publish", "Render the application model for deployment (Aspire manifest, compose, …)");
-publish.SetAction(_ =>
-{
-    // TODO(merge publish): hand over to Rollout.AppHost.Publishing.PublishCommand (AppHost/Publishing/, the publish helper's).
-    Console.Error.WriteLine("publish: not wired yet (AppHost/Publishing/ is filled by the publish work).");
-    return 2;
-});
-root.Subcommands.Add(publish);
+root.Subcommands.Add(new PublishCommand());
 
 // Signals are handled below (graceful stop of every server), not by System.CommandLine's 2-second termination timeout.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
 
 static async Task<int> RunAsync(AppHostOptions options)
 {
+    // Last line of defence: every secret the AppHost loads or generates is masked in its output.
+    RedactingTextWriter.InstallOnConsole(SecretRedactor.Shared);
     using var stop = new CancellationTokenSource();
     void OnSignal(PosixSignalContext context)
     {
@@ -84,6 +82,12 @@ static async Task<int> RunAsync(AppHostOptions options)
         table = new ResourceTable(app.Board, options.LiveTable).RunAsync(tableStop.Token);
         await app.StartAsync(stop.Token);
         Console.WriteLine($"All servers healthy; endpoints in {Path.Combine(app.StateDirectory, "resources.json")}. Ctrl+C stops everything.");
+        if (Environment.GetEnvironmentVariable("ROLLOUT_APPHOST_CRASH_AFTER_START") == "1")
+        {
+            // Fault injection for the tests: an unhandled exception on another thread ends the process at
+            // once, without any of our cleanup code running (the servers must still go).
+            new Thread(() => throw new InvalidOperationException("ROLLOUT_APPHOST_CRASH_AFTER_START: simulated AppHost crash")).Start();
+        }
         try
         {
             await Task.Delay(Timeout.Infinite, stop.Token);
@@ -104,7 +108,8 @@ static async Task<int> RunAsync(AppHostOptions options)
         Console.Error.WriteLine("Interrupted while starting; everything started has been stopped.");
         return 130;
     }
-    catch (Exception e) when (e is AppHostStartException or LocalServerException or FileNotFoundException or ArgumentException or KeyNotFoundException)
+    catch (Exception e) when (e is AppHostStartException or LocalServerException or EstateValidationException or FileNotFoundException
+        or ArgumentException or KeyNotFoundException)
     {
         await tableStop.CancelAsync();
         await table;

@@ -4,6 +4,7 @@ using Rollout.AppHost.Local.Tls;
 using Rollout.AppHost.Model;
 using Rollout.AppHost.Orchestration;
 using Rollout.ServiceDefaults.Secrets;
+using Rollout.Topology.Loading;
 using Rollout.Topology.Model;
 
 namespace Rollout.AppHost;
@@ -38,8 +39,8 @@ public sealed class RolloutApplication : IAsyncDisposable
         return new RolloutApplicationBuilder(estate, environment, options);
     }
 
-    // TODO(merge main): replace with Rollout.Topology.Loading.EstateLoader.LoadFile(path) and delete TemporaryEstateReader.
-    internal static Estate LoadEstate(string path) => TemporaryEstateReader.Load(path);
+    /// <summary>Loads and validates rollout.yaml; every problem is reported at once (EstateValidationException).</summary>
+    internal static Estate LoadEstate(string path) => EstateLoader.LoadFile(path);
 
     public Estate Estate => _builder.Estate;
 
@@ -96,33 +97,19 @@ public sealed class RolloutApplication : IAsyncDisposable
 
     private FileStream AcquireLock()
     {
+        var pidFile = Path.Combine(Layout.Root, "apphost.pid");
         try
         {
-            // FileShare.None takes an exclusive flock: a second AppHost on this state directory fails here.
+            // FileShare.None takes an exclusive flock (released by the kernel if the AppHost dies):
+            // a second AppHost on this state directory fails here.
             var stream = new FileStream(Layout.LockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            stream.SetLength(0);
-            var pid = System.Text.Encoding.ASCII.GetBytes(System.Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-            stream.Write(pid);
-            stream.Flush();
+            File.WriteAllText(pidFile, System.Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
             return stream;
         }
         catch (IOException)
         {
-            var owner = File.Exists(Layout.LockFile) ? ReadOwner() : "?";
+            var owner = File.Exists(pidFile) ? File.ReadAllText(pidFile).Trim() : "?";
             throw new AppHostStartException($"State directory {Layout.Root} is in use by another AppHost (pid {owner}). Stop it (Ctrl+C), or use another --state-dir.");
-        }
-    }
-
-    private string ReadOwner()
-    {
-        try
-        {
-            using var stream = new FileStream(Layout.LockFile, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            return new StreamReader(stream).ReadToEnd().Trim();
-        }
-        catch (IOException)
-        {
-            return "?";
         }
     }
 }

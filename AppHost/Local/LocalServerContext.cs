@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Rollout.AppHost.Local.Processes;
 using Rollout.AppHost.Local.Tls;
+using Rollout.ServiceDefaults.Redaction;
 using Rollout.ServiceDefaults.Secrets;
 using Rollout.Topology.Model;
 
@@ -32,8 +33,13 @@ public sealed class LocalServerContext(
     /// <summary>The secret under <paramref name="name"/>, generated (32 random bytes, base64) and stored when missing.</summary>
     public async Task<Secret> EnsureSecretAsync(string name, CancellationToken cancellationToken)
     {
-        if (await Secrets.GetAsync(name, cancellationToken) is { IsEmpty: false } existing) return existing;
+        if (await Secrets.GetAsync(name, cancellationToken) is { IsEmpty: false } existing)
+        {
+            SecretRedactor.Shared.Register(existing);
+            return existing;
+        }
         var generated = new Secret(Convert.ToBase64String(RandomNumberGenerator.GetBytes(Model.RolloutApplicationBuilder.GeneratedPasswordBytes)));
+        SecretRedactor.Shared.Register(generated);
         await Secrets.SetAsync(name, generated, cancellationToken);
         return generated;
     }

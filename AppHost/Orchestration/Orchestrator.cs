@@ -154,9 +154,11 @@ public sealed class Orchestrator(ApplicationModel model, EnvironmentSpec environ
         await Task.WhenAll(model.Servers.Select(async resource =>
         {
             if (!_servers.TryGetValue(resource.Name, out var server) || server.Pid is null) return;
-            await Board.UpdateAsync(resource, ResourceStates.Stopping, cancellationToken: CancellationToken.None);
+            // A server that failed keeps FailedToStart (the reason); its process, if any, is still stopped.
+            var failed = Board[resource.Name].State == ResourceStates.FailedToStart;
+            if (!failed) await Board.UpdateAsync(resource, ResourceStates.Stopping, cancellationToken: CancellationToken.None);
             await server.StopAsync(cancellationToken);
-            await Board.UpdateAsync(resource, ResourceStates.Exited, pid: null, cancellationToken: CancellationToken.None);
+            if (!failed) await Board.UpdateAsync(resource, ResourceStates.Exited, pid: null, cancellationToken: CancellationToken.None);
         }));
     }
 

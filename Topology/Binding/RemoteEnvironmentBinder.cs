@@ -64,6 +64,11 @@ public static class RemoteEnvironmentBinder
                     adminPassword is null ? null : new Secret(adminPassword), caFile);
         }
 
+        // Two servers resolving to one address would let provisioning of a managed server write to an existing one.
+        foreach (var clash in servers.Values.GroupBy(s => (Host: s.Host.ToLowerInvariant(), s.Port)).Where(g => g.Count() > 1))
+            errors.Add($"environments.{environment.Name}.servers: {string.Join(" and ", clash.Select(s => s.Name))} resolve to the same address {clash.Key.Host}:{clash.Key.Port}" +
+                (clash.Any(s => s.Server.Existing) ? $"; provisioning would touch the existing server '{clash.First(s => s.Server.Existing).Name}'." : "."));
+
         if (errors.Count > 0) throw new BindingException(environmentName, errors);
         return new EnvironmentBinding(estate, environment, appServerIp!, adminNetworks, servers, estate.EnabledDatabases(environment));
     }

@@ -58,6 +58,13 @@ internal static partial class DatabaseRules
                     context.Error($"{path}.userHost", $"'{host}' is a wildcard host: name one host or IP (e.g. localhost).");
             }
 
+            if (server.Existing)
+                foreach (var (key, value) in new[] { ("charset", db.Charset), ("collation", db.Collation), ("encoding", db.Encoding), ("lcCollate", db.LcCollate), ("lcCtype", db.LcCtype) })
+                    if (value is not null)
+                        context.Error($"{path}.{key}", $"'{server.Name}' is an existing server: Rollout never creates or alters databases there, so {key} is not taken (move the database to a managed server).");
+            if (server.Existing && db.Extensions.Count > 0)
+                context.Error($"{path}.extensions", $"'{server.Name}' is an existing server: Rollout never creates extensions there.");
+
             switch (server.Engine)
             {
                 case Engine.MariaDb: ValidateMariaDb(db, server, path, context); break;

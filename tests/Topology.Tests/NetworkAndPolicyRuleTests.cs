@@ -88,6 +88,13 @@ public class NetworkAndPolicyRuleTests
     }
 
     [Fact]
+    public void Creating_a_database_on_the_existing_host_is_refused()
+    {
+        SingleError(With("userHost: localhost, purpose: Hauptseite (WordPress/HTML) }", "userHost: localhost, purpose: Hauptseite (WordPress/HTML), charset: utf8mb4 }"),
+            "databases.mo_main.charset", "'plesk' is an existing server: Rollout never creates or alters databases there");
+    }
+
+    [Fact]
     public void Firewalling_the_existing_host_is_refused()
     {
         SingleError(With("allowFromAppServer: [external-mariadb", "allowFromAppServer: [plesk, external-mariadb"), "firewall.allowFromAppServer",

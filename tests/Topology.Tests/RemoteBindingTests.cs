@@ -59,6 +59,14 @@ public class RemoteBindingTests
     }
 
     [Fact]
+    public void A_managed_server_resolving_to_the_plesk_host_is_refused()
+    {
+        var variables = new Dictionary<string, string>(Production) { ["MYSQL_HOST"] = "LOCALHOST", ["MYSQL_PORT"] = "3306" };
+        var e = Assert.Throws<BindingException>(() => Bind(variables));
+        Assert.Equal("environments.production.servers: plesk and external-mariadb resolve to the same address localhost:3306; provisioning would touch the existing server 'plesk'.", Assert.Single(e.Errors));
+    }
+
+    [Fact]
     public void A_secret_never_prints_itself()
     {
         var password = Bind(Production).Servers["external-mariadb"].AdminPassword!;

@@ -16,7 +16,8 @@ public static class LocalePrerequisite
         estate.Databases.SelectMany(d => new[] { d.LcCollate, d.LcCtype }).OfType<string>()
             .Where(l => l is not "C" and not "POSIX" && !l.StartsWith("C.", StringComparison.Ordinal)).Distinct().Order().ToList();
 
-    public static async Task EnsureAsync(Estate estate, CancellationToken cancellationToken, Func<Task<IReadOnlySet<string>>>? installed = null)
+    public static async Task EnsureAsync(Estate estate, CancellationToken cancellationToken,
+        Func<Task<IReadOnlySet<string>>>? installed = null, bool? privileged = null)
     {
         await Gate.WaitAsync(cancellationToken);
         try
@@ -26,7 +27,7 @@ public static class LocalePrerequisite
             var missing = RequiredLocales(estate).Where(l => !present.Contains(Normalize(l))).ToList();
             if (missing.Count == 0) return;
             var command = $"sudo sh -c \"{string.Join(" && ", missing.Select(l => $"sed -i 's/^# *{l} /{l} /' /etc/locale.gen && (grep -q '^{l} ' /etc/locale.gen || echo '{l} UTF-8' >> /etc/locale.gen)"))} && locale-gen\"";
-            if (!Environment.IsPrivilegedProcess)
+            if (!(privileged ?? Environment.IsPrivilegedProcess))
                 throw new LocalServerException($"PostgreSQL needs the locales {string.Join(", ", missing)} (rollout.yaml lcCollate/lcCtype), which this machine lacks. Generate them with:{Environment.NewLine}  {command}");
             await GenerateAsync(missing, cancellationToken);
             present = await InstalledLocalesAsync();

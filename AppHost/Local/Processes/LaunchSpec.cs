@@ -5,6 +5,7 @@ public enum Signal
 {
     Interrupt = 2,
     Quit = 3,
+    Abort = 6,
     Kill = 9,
     Terminate = 15,
 }

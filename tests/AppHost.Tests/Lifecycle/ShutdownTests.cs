@@ -1,0 +1,98 @@
+using Rollout.AppHost.Local.Processes;
+using Rollout.AppHost.Orchestration;
+using Rollout.AppHost.Testing;
+
+namespace Rollout.AppHost.Tests.Lifecycle;
+
+public sealed class ShutdownTests
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task Stopping_the_stack_leaves_no_process_behind()
+    {
+        var stack = await RolloutTestingBuilder.Create().StartAsync();
+        IReadOnlyList<int> pids;
+        try
+        {
+            Assert.Equal(4, stack.ServerPids.Count);
+            pids = ProcessScan.WithDescendants(stack.ServerPids);
+            Assert.True(pids.Count > 4, "PostgreSQL's postmaster has child processes");
+        }
+        finally
+        {
+            await stack.DisposeAsync();
+        }
+        var alive = pids.Where(ProcessState.IsAlive).ToList();
+        Assert.True(alive.Count == 0, $"still running after stop: {ProcessScan.Describe(alive)}");
+        Assert.False(Directory.Exists(stack.StateDirectory));
+    }
+
+    [Fact]
+    public async Task Sigterm_stops_the_apphost_cleanly_and_leaves_no_process()
+    {
+        using var state = new TemporaryDirectory();
+        await using var apphost = await AppHostProcess.StartAsync(state.Path);
+        await apphost.WaitUntilHealthyAsync(StartTimeout);
+        var pids = ProcessScan.WithDescendants(await apphost.ServerPidsAsync());
+        Assert.True(pids.Count > 4);
+
+        ChildProcessLauncher.SendSignal(apphost.Process.Id, Signal.Terminate);
+        Assert.Equal(0, await apphost.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+
+        var alive = pids.Where(ProcessState.IsAlive).ToList();
+        Assert.True(alive.Count == 0, $"still running after SIGTERM: {ProcessScan.Describe(alive)}");
+        Assert.Contains("Stopped: every process the AppHost started has exited.", apphost.Output);
+        var snapshot = await ServiceDefaults.Local.ResourceSnapshot.ReadAsync(state.Path, CancellationToken.None);
+        Assert.All(snapshot.Resources.Where(r => r.Kind != "Project"), r => Assert.Equal(ResourceStates.Exited, r.State));
+    }
+
+    /// <summary>SIGKILL runs no code of the AppHost at all: only the kernel (PR_SET_PDEATHSIG) can stop the servers.</summary>
+    [Fact]
+    public async Task A_sigkilled_apphost_leaves_no_process()
+    {
+        using var state = new TemporaryDirectory();
+        await using var apphost = await AppHostProcess.StartAsync(state.Path);
+        await apphost.WaitUntilHealthyAsync(StartTimeout);
+        var pids = ProcessScan.WithDescendants(await apphost.ServerPidsAsync());
+
+        ChildProcessLauncher.SendSignal(apphost.Process.Id, Signal.Kill);
+        await apphost.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        var alive = await ProcessScan.StillAliveAfterAsync(pids, TimeSpan.FromSeconds(30));
+        Assert.True(alive.Count == 0, $"still running 30 s after the AppHost was killed: {ProcessScan.Describe(alive)}");
+    }
+
+    /// <summary>An unhandled exception (a crash) ends the AppHost without its cleanup code.</summary>
+    [Fact]
+    public async Task A_crashed_apphost_leaves_no_process()
+    {
+        using var state = new TemporaryDirectory();
+        await using var apphost = await AppHostProcess.StartAsync(state.Path, new Dictionary<string, string> { ["ROLLOUT_APPHOST_CRASH_AFTER_START"] = "1" });
+        await apphost.WaitUntilHealthyAsync(StartTimeout);
+        var pids = ProcessScan.WithDescendants(await apphost.ServerPidsAsync());
+
+        Assert.NotEqual(0, await apphost.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("simulated AppHost crash", apphost.Output);
+
+        var alive = await ProcessScan.StillAliveAfterAsync(pids, TimeSpan.FromSeconds(30));
+        Assert.True(alive.Count == 0, $"still running 30 s after the AppHost crashed: {ProcessScan.Describe(alive)}");
+    }
+
+    [Fact]
+    public async Task A_second_apphost_on_the_same_state_directory_is_refused()
+    {
+        var stack = await RolloutTestingBuilder.Create().StartAsync();
+        try
+        {
+            var second = RolloutTestingBuilder.Create().WithStateDirectory(stack.StateDirectory);
+            var error = await Assert.ThrowsAsync<AppHostStartException>(() => second.StartAsync());
+            Assert.Contains($"State directory {stack.StateDirectory} is in use by another AppHost (pid {Environment.ProcessId})", error.Message);
+            Assert.All(stack.Model.Servers, s => Assert.Equal(ResourceStates.Running, stack.Resource(s.Name).State));
+        }
+        finally
+        {
+            await stack.DisposeAsync();
+        }
+    }
+}

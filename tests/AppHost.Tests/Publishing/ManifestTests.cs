@@ -1,0 +1,165 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Json.Schema;
+using Rollout.AppHost.Publishing;
+using Rollout.Topology.Model;
+
+namespace Rollout.AppHost.Tests.Publishing;
+
+public sealed partial class ManifestTests
+{
+    private static readonly Lazy<JsonSchema> Schema = new(() =>
+        JsonSchema.FromText(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Publishing", "Schemas", "aspire-8.0.json"))));
+
+    [GeneratedRegex(@"\{(?<resource>[a-z0-9_-]+)\.(?<path>[A-Za-z0-9.]+)\}")]
+    private static partial Regex Reference();
+
+    private static async Task<JsonDocument> ManifestAsync(string environment = "production")
+    {
+        using var published = await PublishedEstate.PublishAsync(environment, publisher: PublisherKind.Manifest);
+        Assert.Equal([Publisher.ManifestFileName], published.Files.Select(f => f.RelativePath));
+        return JsonDocument.Parse(published.Text(Publisher.ManifestFileName));
+    }
+
+    [Theory]
+    [InlineData("production")]
+    [InlineData("staging")]
+    public async Task Manifest_is_valid_against_the_published_aspire_schema(string environment)
+    {
+        using var manifest = await ManifestAsync(environment);
+        var result = Schema.Value.Evaluate(manifest.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        Assert.True(result.IsValid, "schema errors: " + JsonSerializer.Serialize(result.Details?.Where(d => d.Errors is not null).Select(d => new { d.InstanceLocation, d.EvaluationPath, d.Errors })));
+        Assert.Equal("https://json.schemastore.org/aspire-8.0.json", manifest.RootElement.GetProperty("$schema").GetString());
+    }
+
+    [Fact]
+    public async Task The_schema_check_rejects_a_broken_manifest()
+    {
+        using var manifest = await ManifestAsync();
+        var text = manifest.RootElement.GetRawText().Replace("\"targetPort\": 3306", "\"targetPort\": \"3306\"", StringComparison.Ordinal);
+        Assert.Contains("\"targetPort\": \"3306\"", text, StringComparison.Ordinal);
+        using var broken = JsonDocument.Parse(text);
+        Assert.False(Schema.Value.Evaluate(broken.RootElement).IsValid);
+    }
+
+    [Fact]
+    public async Task Every_reference_resolves_to_a_defined_resource_and_property()
+    {
+        using var manifest = await ManifestAsync();
+        var resources = manifest.RootElement.GetProperty("resources");
+        var references = new List<string>();
+        foreach (var text in Strings(resources))
+            foreach (Match match in Reference().Matches(text))
+            {
+                references.Add(match.Value);
+                var name = match.Groups["resource"].Value;
+                var path = match.Groups["path"].Value;
+                Assert.True(resources.TryGetProperty(name, out var target), $"{match.Value}: no resource '{name}'");
+                var type = target.GetProperty("type").GetString();
+                var ok = path switch
+                {
+                    "value" => type is "parameter.v0",
+                    "inputs.value" => type is "parameter.v0" && target.GetProperty("inputs").TryGetProperty("value", out _),
+                    "connectionString" => target.TryGetProperty("connectionString", out _),
+                    _ when path.StartsWith("bindings.", StringComparison.Ordinal) =>
+                        path.Split('.') is [_, var binding, "host" or "port" or "url" or "targetPort"]
+                        && target.TryGetProperty("bindings", out var bindings) && bindings.TryGetProperty(binding, out _),
+                    _ => false,
+                };
+                Assert.True(ok, $"{match.Value} does not resolve: '{name}' is {type} and has no '{path}'");
+            }
+        Assert.Contains("{external-mariadb.bindings.tcp.host}", references);
+        Assert.Contains("{svc-idp-password.value}", references);
+        Assert.Contains("{mo_crm.connectionString}", references);
+    }
+
+    [Fact]
+    public async Task Resources_come_in_Aspire_order_model_order_then_parameters()
+    {
+        using var manifest = await ManifestAsync();
+        var resources = manifest.RootElement.GetProperty("resources").EnumerateObject().Select(r => (r.Name, Type: r.Value.GetProperty("type").GetString())).ToList();
+        var firstParameter = resources.FindIndex(r => r.Type == "parameter.v0");
+        Assert.True(firstParameter > 0);
+        Assert.All(resources.Skip(firstParameter), r => Assert.Equal("parameter.v0", r.Type));
+        var names = resources.Select(r => r.Name).ToList();
+        // Each server before its databases, the projects after every database (the model's order).
+        foreach (var database in PublishedEstate.Estate.EnabledDatabases(PublishedEstate.Estate.Environment("production")))
+        {
+            var server = PublishedEstate.Estate.Server(database.ServerName);
+            if (!server.Existing) Assert.True(names.IndexOf(server.Name) < names.IndexOf(database.Name), $"{server.Name} before {database.Name}");
+            Assert.True(names.IndexOf(database.Name) < names.IndexOf("provisioner"));
+        }
+        Assert.DoesNotContain("plesk", names); // existing: not deployed, its endpoint is a pair of parameters
+        Assert.Contains("plesk-mysql-host", names);
+    }
+
+    [Fact]
+    public async Task Each_database_logs_in_as_its_own_service_user_with_its_catalogue_password()
+    {
+        using var manifest = await ManifestAsync();
+        var resources = manifest.RootElement.GetProperty("resources");
+        var environment = PublishedEstate.Estate.Environment("production");
+        var enabled = PublishedEstate.Estate.EnabledDatabases(environment);
+        Assert.Equal(17, enabled.Count);
+        foreach (var database in enabled)
+        {
+            var resource = resources.GetProperty(database.Name);
+            Assert.Equal("value.v0", resource.GetProperty("type").GetString());
+            var connection = resource.GetProperty("connectionString").GetString()!;
+            Assert.Contains($"={database.User};", connection, StringComparison.Ordinal);
+            Assert.Contains($"Database={database.Name};", connection, StringComparison.Ordinal);
+            Assert.DoesNotContain("root", connection, StringComparison.Ordinal);
+            Assert.DoesNotContain("rollout_admin", connection, StringComparison.Ordinal);
+            var parameter = Regex.Match(connection, @"Password=\{(?<p>[a-z0-9-]+)\.value\}").Groups["p"].Value;
+            Assert.False(string.IsNullOrEmpty(parameter), connection);
+
+            var input = resources.GetProperty(parameter).GetProperty("inputs").GetProperty("value");
+            Assert.True(input.GetProperty("secret").GetBoolean());
+            var existing = PublishedEstate.Estate.Server(database.ServerName).Existing;
+            // The plan generates passwords for the new databases; the Plesk ones exist and must be supplied.
+            Assert.Equal(!existing, input.TryGetProperty("default", out var fallback) && fallback.TryGetProperty("generate", out _));
+            foreach (var project in new[] { "provisioner", "smokerunner" })
+            {
+                var env = resources.GetProperty(project).GetProperty("env");
+                Assert.Equal($"{{{database.Name}.connectionString}}", env.GetProperty($"ConnectionStrings__{database.Name}").GetString());
+                Assert.Equal($"{{{parameter}.value}}", env.GetProperty(database.PasswordSecretName).GetString());
+                Assert.Equal(database.User, env.GetProperty(database.UserSecretName).GetString());
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Servers_are_containers_with_tcp_binding_volume_and_generated_admin_password()
+    {
+        using var manifest = await ManifestAsync("staging");
+        var resources = manifest.RootElement.GetProperty("resources");
+        foreach (var server in PublishedEstate.Estate.EnabledServers(PublishedEstate.Estate.Environment("staging")).Where(s => !s.Existing))
+        {
+            var resource = resources.GetProperty(server.Name);
+            Assert.Equal("container.v0", resource.GetProperty("type").GetString());
+            var tcp = resource.GetProperty("bindings").GetProperty("tcp");
+            Assert.Equal(["tcp", "tcp", "tcp"], new[] { "scheme", "protocol", "transport" }.Select(p => tcp.GetProperty(p).GetString()));
+            Assert.Equal(server.DefaultPort, tcp.GetProperty("targetPort").GetInt32());
+            Assert.Equal(server.Name + "-data", resource.GetProperty("volumes")[0].GetProperty("name").GetString());
+            Assert.Contains($"{{{server.Name}.bindings.tcp.host}}", resource.GetProperty("connectionString").GetString(), StringComparison.Ordinal);
+        }
+        Assert.True(resources.GetProperty("external-mariadb-password").GetProperty("inputs").GetProperty("value")
+            .GetProperty("default").GetProperty("generate").GetProperty("minLength").GetInt32() >= 22);
+        Assert.True(resources.TryGetProperty("redis", out _), "staging enables redis");
+    }
+
+    [Fact]
+    public async Task Production_without_redis_has_no_redis_resource()
+    {
+        using var manifest = await ManifestAsync();
+        Assert.False(manifest.RootElement.GetProperty("resources").TryGetProperty("redis", out _));
+    }
+
+    private static IEnumerable<string> Strings(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => [element.GetString()!],
+        JsonValueKind.Object => element.EnumerateObject().SelectMany(p => Strings(p.Value)),
+        JsonValueKind.Array => element.EnumerateArray().SelectMany(Strings),
+        _ => [],
+    };
+}
