@@ -29,11 +29,16 @@ public sealed record ServerBinaries(
         _ => "redis-server",
     };
 
-    /// <summary>Throws a <see cref="LocalServerException"/> naming the package and the option when a program is missing.</summary>
+    private static bool IsDebianDefault(string path) =>
+        path == Debian.MariaDbServer || path == Debian.MariaDbInstallDb || path == Debian.PostgreSqlServer
+        || path == Debian.PostgreSqlInitDb || path == Debian.RedisServer;
+
+    /// <summary>Installs the package when root (Debian default paths only), else throws a <see cref="LocalServerException"/> naming the package and the option when a program is missing.</summary>
     public static void Require(string path, Engine engine, string resourceName, string option)
     {
         if (File.Exists(path)) return;
         var package = PackageOf(engine);
+        if (IsDebianDefault(path) && PackageInstaller.TryInstall(package, path)) return;
         throw new LocalServerException(
             $"Resource '{resourceName}': server program {path} not found. Install the Debian package {package} " +
             $"(`sudo apt-get install -y {package}`), or point {option} at the program.");

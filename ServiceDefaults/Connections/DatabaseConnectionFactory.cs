@@ -8,7 +8,7 @@ namespace Rollout.ServiceDefaults.Connections;
 /// <summary>Per-connection choices; the defaults are the production ones (TLS verified against the CA).</summary>
 public sealed record ConnectionOptions(
     bool Pooling = true,
-    int ConnectTimeoutSeconds = 5,
+    int ConnectTimeoutSeconds = 15,
     bool RequireTls = true,
     string ApplicationName = "rollout");
 

@@ -53,6 +53,8 @@ public static class LocalePrerequisite
     private static async Task GenerateAsync(IReadOnlyList<string> locales, CancellationToken cancellationToken)
     {
         const string LocaleGen = "/etc/locale.gen";
+        // A bare Debian has no locale-gen: it comes with the package locales.
+        if (!File.Exists("/usr/sbin/locale-gen")) PackageInstaller.TryInstall("locales", "/usr/sbin/locale-gen");
         var lines = File.Exists(LocaleGen) ? (await File.ReadAllLinesAsync(LocaleGen, cancellationToken)).ToList() : [];
         foreach (var locale in locales)
         {
