@@ -17,6 +17,7 @@ public enum OutputFormat { Table, Json }
 /// The command line: <c>SmokeRunner --env local [--estate rollout.yaml] [--state-dir .rollout]
 /// [--parallelism 8] [--output table|json] [--junit file]</c>. Exit 0 when every check passed,
 /// 1 when a check failed, 2 when the run could not start (bad estate, unbound environment).
+/// Run by the AppHost it needs no arguments: ROLLOUT_STATE_DIR and ROLLOUT_ENVIRONMENT give the defaults.
 /// </summary>
 public static class SmokeCli
 {
@@ -24,11 +25,23 @@ public static class SmokeCli
     public const int ChecksFailed = 1;
     public const int CannotRun = 2;
 
+    /// <summary>Set by the AppHost for the projects it runs: the state directory and the environment.</summary>
+    public const string StateDirectoryVariable = "ROLLOUT_STATE_DIR";
+    public const string EnvironmentVariable = "ROLLOUT_ENVIRONMENT";
+
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
-        var environment = new Option<string>("--env") { Description = "Environment of rollout.yaml to check (local, staging, production).", DefaultValueFactory = _ => "local" };
+        var environment = new Option<string>("--env", "--environment")
+        {
+            Description = $"Environment of rollout.yaml to check (local, staging, production); default ${EnvironmentVariable} or local.",
+            DefaultValueFactory = _ => System.Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } name ? name : "local",
+        };
         var estate = new Option<FileInfo?>("--estate") { Description = "The estate file (default: rollout.yaml found walking up from the current directory)." };
-        var stateDir = new Option<DirectoryInfo?>("--state-dir") { Description = "Local state directory with resources.json and secrets.json (default: <dir of rollout.yaml>/.rollout)." };
+        var stateDir = new Option<DirectoryInfo?>("--state-dir")
+        {
+            Description = $"Local state directory with resources.json and secrets.json (default: ${StateDirectoryVariable}, else <dir of rollout.yaml>/.rollout).",
+            DefaultValueFactory = _ => System.Environment.GetEnvironmentVariable(StateDirectoryVariable) is { Length: > 0 } path ? new DirectoryInfo(path) : null,
+        };
         var parallelism = new Option<int>("--parallelism") { Description = "Units of work (database probes, isolation rows, baselines) in flight at once.", DefaultValueFactory = _ => 8 };
         var format = new Option<OutputFormat>("--output") { Description = "table (live progress and a summary) or json (the report on stdout).", DefaultValueFactory = _ => OutputFormat.Table };
         var junit = new Option<FileInfo?>("--junit") { Description = "Also write the report as JUnit XML to this file (for CI test reporters)." };
@@ -41,9 +54,15 @@ public static class SmokeCli
         {
             environment, estate, stateDir, parallelism, format, junit,
         };
-        root.SetAction((parse, ct) => ExecuteAsync(new Invocation(
+        Func<ParseResult, CancellationToken, Task<int>> action = (parse, ct) => ExecuteAsync(new Invocation(
             parse.GetValue(environment)!, parse.GetValue(estate), parse.GetValue(stateDir),
-            parse.GetValue(parallelism), parse.GetValue(format), parse.GetValue(junit)), output, error, ct));
+            parse.GetValue(parallelism), parse.GetValue(format), parse.GetValue(junit)), output, error, ct);
+        root.SetAction(action);
+        // `SmokeRunner run --environment local` (the AppHost's project arguments) means the same as no command.
+        foreach (var option in new Option[] { environment, estate, stateDir, parallelism, format, junit }) option.Recursive = true;
+        var run = new Command("run", "Run the checks (the same as giving no command).");
+        run.SetAction(action);
+        root.Subcommands.Add(run);
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, cancellationToken);
     }
 

@@ -9,7 +9,7 @@ dotnet build "$ROOT/SmokeRunner" -c Release -v q -nologo >/dev/null
 DLL=$ROOT/SmokeRunner/bin/Release/net10.0/Rollout.SmokeRunner.dll
 OUT=$ROOT/bench/results/smokerunner-$(date -u +%Y%m%dT%H%M%SZ).txt; mkdir -p "$(dirname "$OUT")"
 
-elapsed_ms() { local start; start=$(date +%s%N); "$@" >/dev/null 2>&1; local rc=$?; echo "$(( ($(date +%s%N) - start) / 1000000 )) $rc"; }
+elapsed_ms() { local start rc=0; start=$(date +%s%N); "$@" >/dev/null 2>&1 || rc=$?; echo "$(( ($(date +%s%N) - start) / 1000000 )) $rc"; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR + 1) / 2] : int((a[NR / 2] + a[NR / 2 + 1]) / 2)}'; }
 
 smoke=(); shell=()

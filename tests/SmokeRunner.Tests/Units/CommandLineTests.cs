@@ -84,4 +84,13 @@ public class CommandLineTests
         Assert.NotEqual(0, exit);
         Assert.Contains("xml", error);
     }
+
+    [Fact]
+    public async Task The_run_command_and_environment_alias_the_AppHost_passes_are_understood()
+    {
+        var (exit, _, error) = await RunAsync("run", "--environment", "qa", "--estate", StagingBinding.EstatePath);
+
+        Assert.Equal(SmokeCli.CannotRun, exit);
+        Assert.Contains("Environment 'qa' is not defined", error);
+    }
 }
