@@ -41,7 +41,7 @@ public static class PlanRenderer
         }
 
         foreach (var check in plan.ExistingChecks)
-            console.WriteLine($"existing {check.Server}: {check.User} → {check.Database}: {(check.Succeeded ? "ok" : "FAILED")} ({check.Detail}) — read only, never altered");
+            console.WriteLine($"existing {check.Server}: {check.User} → {check.Database}: {(check.Succeeded ? "ok" : check.Detail.StartsWith("not checked", StringComparison.Ordinal) ? "skipped" : "FAILED")} ({check.Detail}) — read only, never altered");
 
         var shown = plan.Changes.Where(c => !driftOnly || c.IsDrift).ToList();
         console.WriteLine();
