@@ -5,7 +5,6 @@ using Rollout.AppHost;
 using Rollout.AppHost.Local;
 using Rollout.AppHost.Model;
 using Rollout.AppHost.Orchestration;
-using Rollout.AppHost.Publishing;
 using Rollout.AppHost.Terminal;
 using Rollout.ServiceDefaults.Redaction;
 using Rollout.Topology.Loading;
@@ -53,7 +52,8 @@ root.SetAction((parse, _) =>
     }
 });
 
-root.Subcommands.Add(new PublishCommand());
+// `publish` (issue 6): Aspire manifest, compose, workflows and host configuration from the same model.
+root.Subcommands.Add(new Rollout.AppHost.Publishing.PublishCommand());
 
 // Signals are handled below (graceful stop of every server), not by System.CommandLine's 2-second termination timeout.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
@@ -128,14 +128,15 @@ static RolloutApplicationBuilder Declare(AppHostOptions options)
     var builder = RolloutApplication.CreateBuilder(options);
     var servers = builder.AddEstate();
     var databases = builder.Model.Databases.ToList();
-    // TODO(merge provisioner/smokerunner): the lead sets their real arguments. Until their issues land their
-    // Program prints "not yet implemented" and the AppHost shows them as NotStarted (skipped).
+    // TODO(merge provisioner/smokerunner): take the arguments from Publishing.ProjectCommands (issue 3: apply --env,
+    // issue 4: --env). Until those issues land their Program prints "not yet implemented" and the AppHost shows
+    // them as NotStarted (skipped).
     var provisioner = builder.AddProject("provisioner", "Provisioner/Rollout.Provisioner.csproj")
-        .WithArgs("apply", "--environment", "local")
+        .WithArgs("apply", "--env", "local")
         .WithReferences(databases);
     foreach (var server in servers) provisioner.WaitFor(server);
     builder.AddProject("smokerunner", "SmokeRunner/Rollout.SmokeRunner.csproj")
-        .WithArgs("run", "--environment", "local")
+        .WithArgs("--env", "local")
         .WithReferences(databases)
         .WaitForCompletion(provisioner);
     return builder;

@@ -89,6 +89,8 @@ public static class ReadmeWriter
             .Line()
             .Line($"Put the TLS material under `tls/<server>/`, fill `{ComposeWriter.EnvFileName}` (mode 0600, never commit it), then `docker-compose up -d`.")
             .Line("The provisioner starts once the servers are healthy; the smokerunner after the provisioner succeeded; its JUnit report lands in `reports/`.")
+            .Line($"Service users are bound to the app server address (`{target.AppServerIp.VariableName ?? target.AppServerIp.Text}`), and the one-shot services connect from the compose network: " +
+                  "their service-user logins succeed only where that network is the app server's (run them on the app server, or publish with the address they are seen from).")
             .Line($"`{Publisher.ManifestFileName}` describes the same resources for Aspire deploy tools (azd, Aspirate). Its password parameters hold these secrets:")
             .Line();
         foreach (var server in model.Servers.Where(s => s.AdminPassword is not null))

@@ -23,7 +23,8 @@ public sealed record ProvisionerContext(EnvironmentBinding Binding, ServicePassw
 
         if (environment.Kind == EnvironmentKind.Local)
         {
-            var stateDirectory = parse.GetValue(options.StateDirectory) is { } dir
+            // The AppHost runs us with ROLLOUT_STATE_DIR set to its state directory.
+            var stateDirectory = (parse.GetValue(options.StateDirectory) ?? io.Variables("ROLLOUT_STATE_DIR")) is { Length: > 0 } dir
                 ? Path.GetFullPath(dir, io.WorkingDirectory)
                 : Path.Combine(Path.GetDirectoryName(estatePath)!, ".rollout");
             var binding = await LocalEnvironmentBinder.BindAsync(estate, stateDirectory, cancellationToken, environmentName);

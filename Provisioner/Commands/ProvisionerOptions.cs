@@ -20,7 +20,7 @@ public sealed class ProvisionerOptions
 
     public Option<string?> StateDirectory { get; } = new("--state-dir")
     {
-        Description = "State directory of the local environment (default: .rollout next to rollout.yaml).",
+        Description = "State directory of the local environment (default: $ROLLOUT_STATE_DIR, else .rollout next to rollout.yaml).",
     };
 
     public Option<OutputFormat> Output { get; } = new("--output", "-o")

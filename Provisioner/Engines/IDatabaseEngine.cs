@@ -49,7 +49,7 @@ public interface IDatabaseEngine
     IReadOnlyList<SqlStatement> Revoke(Account grantee, string database, string scope, IReadOnlyCollection<string> privileges);
     IReadOnlyList<SqlStatement> RevokeGlobal(Account account, IReadOnlyCollection<string> privileges);
     IReadOnlyList<SqlStatement> DropAccount(Account account);
-    IReadOnlyList<SqlStatement> CreateExtension(string database, string extension);
+    IReadOnlyList<SqlStatement> CreateExtension(string database, string extension, Account owner);
 
     /// <summary>Runs statements in order on one admin session (per database where a statement says so).</summary>
     Task ExecuteAsync(ServerEndpoint endpoint, IReadOnlyList<SqlStatement> statements, Func<SqlStatement, Task> executed, CancellationToken cancellationToken);

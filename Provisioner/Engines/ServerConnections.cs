@@ -12,6 +12,9 @@ public sealed class ProvisioningException(string message, Exception? inner = nul
 /// <summary>Opens admin connections and turns driver failures into messages that name host:port and the fix.</summary>
 internal static class ServerConnections
 {
+    /// <summary>Generous: a busy server (or machine) may take seconds to accept; a closed port still fails at once.</summary>
+    public const int AdminConnectTimeoutSeconds = 15;
+
     public static async Task OpenAsync(DbConnection connection, ServerEndpoint endpoint, CancellationToken cancellationToken)
     {
         try

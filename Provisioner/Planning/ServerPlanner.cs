@@ -132,7 +132,7 @@ public sealed class ServerPlanner(IDatabaseEngine engine, DesiredServer desired,
             {
                 if (exists && actual!.Extensions.Contains(extension)) continue;
                 yield return Change(ChangeKind.Add, ObjectKind.Extension, $"{extension} in {database.Name}", "not installed",
-                    engine.CreateExtension(database.Name, extension), drift: exists);
+                    engine.CreateExtension(database.Name, extension, desired.UserOf(database).Account), drift: exists);
             }
         }
     }

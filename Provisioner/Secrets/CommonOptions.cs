@@ -42,7 +42,8 @@ public sealed class CommonOptions
             return 1;
         }
         catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FileNotFoundException or InvalidDataException
-            or ServiceDefaults.Secrets.SecretWriteException or GitHub.GitHubAccessException or ArgumentException or Rotation.RotationException)
+            or ServiceDefaults.Secrets.SecretWriteException or GitHub.GitHubAccessException or ArgumentException or Rotation.RotationException
+            or IOException or UnauthorizedAccessException or System.Data.Common.DbException or Topology.Binding.BindingException)
         {
             await error.WriteLineAsync("error: " + e.Message);
             return 1;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Rollout.Provisioner.Secrets.Rotation;
 using Rollout.Topology.Secrets;
 
 namespace Rollout.Provisioner.Secrets;
@@ -16,11 +17,13 @@ public static class SecretsList
             var (estate, environment, state) = common.Read(result);
             var catalogue = SecretCatalogue.For(estate, environment);
             var resolved = await new SecretValues(state, variables).ResolveAsync(catalogue, cancellationToken);
+            var pending = await RotationJournal.For(state, environment.Name).NamesAsync(cancellationToken);
             var width = resolved.Max(r => r.Name.Length);
             await output.WriteLineAsync($"Secrets of environment '{environment.Name}' ({resolved.Count}, derived from {estate.SourcePath}):");
             foreach (var secret in resolved)
                 await output.WriteLineAsync($"  {secret.Name.PadRight(width)}  {(secret.IsPresent ? "present" : "MISSING"),-7}  {secret.Source}" +
-                    (secret.Missing is null ? "" : $" — {secret.Missing}"));
+                    (secret.Missing is null ? "" : $" — {secret.Missing}") +
+                    (pending.Contains(secret.Name) ? $" — ROTATION PENDING: finish it with `rotate {secret.Entry.Database?.User} --env {environment.Name}`" : ""));
             foreach (var problem in catalogue.Problems) await output.WriteLineAsync($"  problem: {problem}");
             var missing = resolved.Count(r => !r.IsPresent);
             await output.WriteLineAsync(missing == 0 ? "All present." : $"{missing} missing.");

@@ -41,8 +41,8 @@ public static class SecretsSync
                 if (!isDryRun)
                     throw new InvalidOperationException($"GITHUB_TOKEN is not set. Create a token ({GitHubCall.ScopeHint}) and export GITHUB_TOKEN. Nothing was written.");
                 await output.WriteLineAsync("GITHUB_TOKEN is not set: GitHub was not asked; every secret is listed as it would be written.");
-                await PrintAsync(output, resolved, resolved.Select(r => new PlannedSecretWrite(r.Name, SecretChange.Create, "create or update")).ToList());
-                await output.WriteLineAsync($"Dry run: {resolved.Count} secrets. Nothing was written.");
+                await PrintAsync(output, resolved, resolved.Where(r => r.IsPresent).Select(r => new PlannedSecretWrite(r.Name, SecretChange.Create, "create or update")).ToList());
+                await output.WriteLineAsync($"Dry run: {resolved.Count} secrets{Missing(resolved)}. Nothing was written.");
                 return 0;
             }
 
@@ -55,11 +55,14 @@ public static class SecretsSync
             await PrintAsync(output, resolved, plan, isDryRun);
             var counts = $"{plan.Count(p => p.Change == SecretChange.Create)} {(isDryRun ? "to create" : "created")}, " +
                 $"{plan.Count(p => p.Change == SecretChange.Update)} {(isDryRun ? "to update" : "updated")}, {plan.Count(p => p.Change == SecretChange.Unchanged)} unchanged";
-            await output.WriteLineAsync(isDryRun ? $"Dry run: {resolved.Count} secrets, {counts}. Nothing was written." : $"Synced {plan.Count} secrets: {counts}.");
+            await output.WriteLineAsync(isDryRun ? $"Dry run: {resolved.Count} secrets, {counts}{Missing(resolved)}. Nothing was written." : $"Synced {plan.Count} secrets: {counts}.");
             return 0;
         }));
         return command;
     }
+
+    private static string Missing(IReadOnlyList<ResolvedSecret> resolved) =>
+        resolved.Count(r => !r.IsPresent) is var missing and > 0 ? $", {missing} without a value (a real sync refuses until they are set)" : "";
 
     public static (string Owner, string Name) ParseRepository(string text)
     {

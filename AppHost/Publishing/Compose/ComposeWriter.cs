@@ -79,9 +79,9 @@ public static class ComposeWriter
         }
 
         AppendOneShot(yaml, variables, target, resources, "provisioner", "ROLLOUT_PROVISIONER_IMAGE", "Provisioner",
-            ["apply", "--env", target.Name], [.. containers.Select(c => (c.Name, "service_healthy"))], reports: false);
+            ProjectCommands.Provision(target.Name), [.. containers.Select(c => (c.Name, "service_healthy"))], reports: false);
         AppendOneShot(yaml, variables, target, resources, "smokerunner", "ROLLOUT_SMOKERUNNER_IMAGE", "SmokeRunner",
-            ["--env", target.Name, "--junit", $"/reports/smoke-{target.Name}.xml"],
+            ProjectCommands.Smoke(target.Name, "/reports/" + ProjectCommands.JunitFile(target.Name)),
             [("provisioner", "service_completed_successfully"), .. containers.Select(c => (c.Name, "service_healthy"))], reports: true);
 
         yaml.Line("volumes:");

@@ -18,11 +18,11 @@ public static class PublishModel
         var servers = builder.AddEstate();
         var databases = builder.Model.Databases.ToList();
         var provisioner = builder.AddProject("provisioner", ProvisionerProject)
-            .WithArgs("apply", "--env", target.Name)
+            .WithArgs(ProjectCommands.Provision(target.Name))
             .WithReferences(databases);
         foreach (var server in servers.Where(s => !s.Spec.Existing)) provisioner.WaitFor(server);
         builder.AddProject("smokerunner", SmokeRunnerProject)
-            .WithArgs("--env", target.Name, "--junit", $"smoke-{target.Name}.xml")
+            .WithArgs(ProjectCommands.Smoke(target.Name, ProjectCommands.JunitFile(target.Name)))
             .WithReferences(databases)
             .WaitForCompletion(provisioner);
         return builder.Model;

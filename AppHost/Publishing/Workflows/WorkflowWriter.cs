@@ -52,7 +52,7 @@ public static class WorkflowWriter
         {
             var provision = $"provision-{environment.Name}";
             AppendJob(rollout, estate, environment, provision, $"Provision {environment.Name}", previous,
-                "Provision", $"dotnet run --project Provisioner -- apply --env {environment.Name}", junit: false);
+                "Provision", "dotnet run --project Provisioner -- " + string.Join(' ', ProjectCommands.Provision(environment.Name)), junit: false);
             previous = $"smoke-{environment.Name}";
             AppendJob(rollout, estate, environment, previous, $"Smoke {environment.Name}", provision,
                 "Smoke test", SmokeCommand(environment), junit: true);
@@ -76,10 +76,10 @@ public static class WorkflowWriter
         return [new GeneratedFile(RolloutFile, rollout.ToString()), new GeneratedFile(NightlyFile, nightly.ToString())];
     }
 
-    public static string JunitFile(EnvironmentSpec environment) => $"smoke-{environment.Name}.xml";
+    public static string JunitFile(EnvironmentSpec environment) => ProjectCommands.JunitFile(environment.Name);
 
     private static string SmokeCommand(EnvironmentSpec environment) =>
-        $"dotnet run --project SmokeRunner -- --env {environment.Name} --junit {JunitFile(environment)}";
+        "dotnet run --project SmokeRunner -- " + string.Join(' ', ProjectCommands.Smoke(environment.Name, JunitFile(environment)));
 
     private static void AppendJob(TextBuilder text, Estate estate, EnvironmentSpec environment, string id, string name,
         string? needs, string stepName, string command, bool junit)

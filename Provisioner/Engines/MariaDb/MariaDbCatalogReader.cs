@@ -23,12 +23,26 @@ internal static class MariaDbCatalogReader
     /// <summary>mysql.db columns and the privilege names GRANT uses for them.</summary>
     private static readonly Dictionary<string, string> PrivilegeColumns = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["Select_priv"] = "SELECT", ["Insert_priv"] = "INSERT", ["Update_priv"] = "UPDATE", ["Delete_priv"] = "DELETE",
-        ["Create_priv"] = "CREATE", ["Drop_priv"] = "DROP", ["Grant_priv"] = "GRANT OPTION", ["References_priv"] = "REFERENCES",
-        ["Index_priv"] = "INDEX", ["Alter_priv"] = "ALTER", ["Create_tmp_table_priv"] = "CREATE TEMPORARY TABLES",
-        ["Lock_tables_priv"] = "LOCK TABLES", ["Create_view_priv"] = "CREATE VIEW", ["Show_view_priv"] = "SHOW VIEW",
-        ["Create_routine_priv"] = "CREATE ROUTINE", ["Alter_routine_priv"] = "ALTER ROUTINE", ["Execute_priv"] = "EXECUTE",
-        ["Event_priv"] = "EVENT", ["Trigger_priv"] = "TRIGGER", ["Delete_history_priv"] = "DELETE HISTORY",
+        ["Select_priv"] = "SELECT",
+        ["Insert_priv"] = "INSERT",
+        ["Update_priv"] = "UPDATE",
+        ["Delete_priv"] = "DELETE",
+        ["Create_priv"] = "CREATE",
+        ["Drop_priv"] = "DROP",
+        ["Grant_priv"] = "GRANT OPTION",
+        ["References_priv"] = "REFERENCES",
+        ["Index_priv"] = "INDEX",
+        ["Alter_priv"] = "ALTER",
+        ["Create_tmp_table_priv"] = "CREATE TEMPORARY TABLES",
+        ["Lock_tables_priv"] = "LOCK TABLES",
+        ["Create_view_priv"] = "CREATE VIEW",
+        ["Show_view_priv"] = "SHOW VIEW",
+        ["Create_routine_priv"] = "CREATE ROUTINE",
+        ["Alter_routine_priv"] = "ALTER ROUTINE",
+        ["Execute_priv"] = "EXECUTE",
+        ["Event_priv"] = "EVENT",
+        ["Trigger_priv"] = "TRIGGER",
+        ["Delete_history_priv"] = "DELETE HISTORY",
     };
 
     public static async Task<ServerState> ReadAsync(MySqlConnection connection, IReadOnlyCollection<string> managedDatabases,

@@ -103,7 +103,7 @@ public sealed class MariaDbEngine : IDatabaseEngine
 
     public IReadOnlyList<SqlStatement> DropAccount(Account account) => [SqlStatement.Plain($"DROP USER IF EXISTS {Grantee(account)}")];
 
-    public IReadOnlyList<SqlStatement> CreateExtension(string database, string extension) =>
+    public IReadOnlyList<SqlStatement> CreateExtension(string database, string extension, Account owner) =>
         throw new ProvisioningException($"Database '{database}': MariaDB has no extensions; remove 'extensions' from it in the estate.");
 
     public async Task ExecuteAsync(ServerEndpoint endpoint, IReadOnlyList<SqlStatement> statements, Func<SqlStatement, Task> executed, CancellationToken cancellationToken)
@@ -127,7 +127,7 @@ public sealed class MariaDbEngine : IDatabaseEngine
 
     private static async Task<MySqlConnection> OpenAsync(ServerEndpoint endpoint, CancellationToken cancellationToken)
     {
-        var connection = (MySqlConnection)DatabaseConnectionFactory.Admin(endpoint, options: new ConnectionOptions(Pooling: false, ApplicationName: "rollout-provisioner"));
+        var connection = (MySqlConnection)DatabaseConnectionFactory.Admin(endpoint, options: new ConnectionOptions(Pooling: false, ConnectTimeoutSeconds: ServerConnections.AdminConnectTimeoutSeconds, ApplicationName: "rollout-provisioner"));
         await ServerConnections.OpenAsync(connection, endpoint, cancellationToken);
         // Quoting above relies on this mode: no ANSI_QUOTES, backslash escapes on, no implicit user creation.
         await using var command = new MySqlCommand($"SET SESSION sql_mode = {Literal(PinnedSqlMode)}", connection);

@@ -5,8 +5,8 @@ namespace Rollout.Provisioner.Engines.PostgreSql;
 
 /// <summary>
 /// Reads a PostgreSQL server's state in two round trips (admin facts; roles, databases with their
-/// ACLs, available extensions) plus one short connection per existing managed database for
-/// pg_extension, which is per database by design.
+/// ACLs, available extensions, extensions owned per database) plus, only where those counts do not
+/// show the estate's extensions, one short connection per managed database for pg_extension.
 /// </summary>
 internal static class PostgreSqlCatalogReader
 {
@@ -29,12 +29,22 @@ internal static class PostgreSqlCatalogReader
 
     private const string ExtensionsQuery = "SELECT name FROM pg_available_extensions";
 
+    // pg_shdepend is shared by all databases: it records, per database, the extensions owned by a
+    // role (not by the bootstrap superuser). The Provisioner creates extensions as the database's
+    // owner, so this counts them without connecting to each database.
+    private const string OwnedExtensionsQuery = """
+        SELECT d.datname, count(*)::int FROM pg_shdepend s JOIN pg_database d ON d.oid = s.dbid
+        WHERE s.classid = 'pg_extension'::regclass AND s.deptype = 'o' AND s.refobjid = d.datdba
+        GROUP BY d.datname
+        """;
+
     private static string RolesQuery(bool superuser) => $"""
         SELECT rolname, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, {(superuser ? "rolpassword" : "NULL::text")}
         FROM {(superuser ? "pg_authid" : "pg_roles")} WHERE rolname !~ '^pg_'
         """;
 
-    public static async Task<(ServerState State, IReadOnlyList<string> ExistingManaged)> ReadAsync(NpgsqlConnection connection,
+    /// <summary>The state, and per database the number of extensions its owner owns (see <see cref="OwnedExtensionsQuery"/>).</summary>
+    public static async Task<(ServerState State, IReadOnlyDictionary<string, int> OwnedExtensions)> ReadAsync(NpgsqlConnection connection,
         IReadOnlyCollection<string> managedDatabases, IReadOnlyCollection<string> managedUsers, CancellationToken cancellationToken)
     {
         AdminFacts admin;
@@ -50,7 +60,7 @@ internal static class PostgreSqlCatalogReader
 
         await using var batch = new NpgsqlBatch(connection)
         {
-            BatchCommands = { new(RolesQuery(admin.IsSuperuser)), new(DatabasesQuery), new(ExtensionsQuery) },
+            BatchCommands = { new(RolesQuery(admin.IsSuperuser)), new(DatabasesQuery), new(ExtensionsQuery), new(OwnedExtensionsQuery) },
         };
         await using var rows = await batch.ExecuteReaderAsync(cancellationToken);
 
@@ -96,12 +106,16 @@ internal static class PostgreSqlCatalogReader
         var available = new HashSet<string>(StringComparer.Ordinal);
         while (await rows.ReadAsync(cancellationToken)) available.Add(rows.GetString(0));
 
+        await rows.NextResultAsync(cancellationToken);
+        var ownedExtensions = new Dictionary<string, int>(StringComparer.Ordinal);
+        while (await rows.ReadAsync(cancellationToken)) ownedExtensions[rows.GetString(0)] = rows.GetInt32(1);
+
         var accounts = roles
             .Where(r => managedUsers.Contains(r.Name) || grants.Any(g => g.Grantee.Name == r.Name))
             .Select(r => new ActualAccount(new Account(r.Name, null), RequiresTls: false, r.Password, r.Global))
             .ToList();
-        var state = new ServerState(databases, accounts, grants, admin, available, CatalogQueries: 4);
-        return (state, databases.Keys.ToList());
+        var state = new ServerState(databases, accounts, grants, admin, available, CatalogQueries: 5);
+        return (state, ownedExtensions);
     }
 
     /// <summary>Installed extensions of one database (pg_extension is per database).</summary>

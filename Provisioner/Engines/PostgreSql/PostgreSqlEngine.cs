@@ -27,15 +27,22 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
     public async Task<ServerState> ReadStateAsync(DesiredServer desired, CancellationToken cancellationToken)
     {
         ServerState state;
-        IReadOnlyList<string> existing;
+        IReadOnlyDictionary<string, int> owned;
         await using (var connection = await OpenAsync(desired.Endpoint, null, cancellationToken))
         {
-            (state, existing) = await PostgreSqlCatalogReader.ReadAsync(connection, desired.Databases.Select(d => d.Name).ToHashSet(),
+            (state, owned) = await PostgreSqlCatalogReader.ReadAsync(connection, desired.Databases.Select(d => d.Name).ToHashSet(),
                 desired.Users.Select(u => u.Account.Name).ToHashSet(), cancellationToken);
         }
 
-        var needExtensions = desired.Databases.Where(d => d.Extensions.Count > 0 && existing.Contains(d.Name)).Select(d => d.Name).ToList();
-        var extensions = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlySet<string>>();
+        // Trade-off: when the owner owns exactly as many extensions as the estate lists, they are taken to be
+        // those (the Provisioner created them as the owner); otherwise pg_extension is read in the database.
+        var shownByOwnership = desired.Databases
+            .Where(d => d.Extensions.Count > 0 && state.Databases.ContainsKey(d.Name) && owned.GetValueOrDefault(d.Name) == d.Extensions.Count)
+            .ToDictionary(d => d.Name, d => (IReadOnlySet<string>)d.Extensions.ToHashSet());
+        var needExtensions = desired.Databases
+            .Where(d => d.Extensions.Count > 0 && state.Databases.ContainsKey(d.Name) && !shownByOwnership.ContainsKey(d.Name))
+            .Select(d => d.Name).ToList();
+        var extensions = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlySet<string>>(shownByOwnership);
         await Parallel.ForEachAsync(needExtensions, new ParallelOptions { MaxDegreeOfParallelism = ExtensionReadParallelism, CancellationToken = cancellationToken },
             async (database, token) =>
             {
@@ -174,8 +181,16 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
 
     public IReadOnlyList<SqlStatement> DropAccount(Account account) => [SqlStatement.Plain($"DROP ROLE IF EXISTS {Identifier(account.Name)}")];
 
-    public IReadOnlyList<SqlStatement> CreateExtension(string database, string extension) =>
-        [SqlStatement.Plain($"CREATE EXTENSION IF NOT EXISTS {Identifier(extension)}", database)];
+    /// <summary>
+    /// Created as the database's owner (uuid-ossp and pgcrypto are trusted extensions): the service
+    /// role owns them, and pg_shdepend then shows them without a connection to the database.
+    /// </summary>
+    public IReadOnlyList<SqlStatement> CreateExtension(string database, string extension, Account owner) =>
+    [
+        SqlStatement.Plain($"SET ROLE {Identifier(owner.Name)}", database),
+        SqlStatement.Plain($"CREATE EXTENSION IF NOT EXISTS {Identifier(extension)}", database),
+        SqlStatement.Plain("RESET ROLE", database),
+    ];
 
     public async Task ExecuteAsync(ServerEndpoint endpoint, IReadOnlyList<SqlStatement> statements, Func<SqlStatement, Task> executed, CancellationToken cancellationToken)
     {
@@ -227,7 +242,7 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
 
     private static async Task<NpgsqlConnection> OpenAsync(ServerEndpoint endpoint, string? database, CancellationToken cancellationToken)
     {
-        var connection = (NpgsqlConnection)DatabaseConnectionFactory.Admin(endpoint, database, new ConnectionOptions(Pooling: false, ApplicationName: "rollout-provisioner"));
+        var connection = (NpgsqlConnection)DatabaseConnectionFactory.Admin(endpoint, database, new ConnectionOptions(Pooling: false, ConnectTimeoutSeconds: ServerConnections.AdminConnectTimeoutSeconds, ApplicationName: "rollout-provisioner"));
         await ServerConnections.OpenAsync(connection, endpoint, cancellationToken);
         return connection;
     }

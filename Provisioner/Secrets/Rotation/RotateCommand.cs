@@ -68,7 +68,7 @@ public static class RotateCommand
                 throw new InvalidOperationException($"Nowhere to keep the new password of {userName} for environment '{environment.Name}': pass --repo owner/name and/or --dotenv <file>. Nothing was changed.");
 
             var stopAfter = variables(StopAfterVariable);
-            var journal = new LocalSecretStore(Path.Combine(state, $"rotation-pending-{environment.Name}.json"));
+            var journal = RotationJournal.For(state, environment.Name);
             var rotation = new PasswordRotation(binding, database, current, journal, stores, IServerPasswords.For(server.Engine), output, step =>
             {
                 if (string.Equals(stopAfter, step.ToString(), StringComparison.OrdinalIgnoreCase))

@@ -105,12 +105,20 @@ internal sealed class MariaDbInNamespace : IDisposable
             // mariadbd runs as mysql and writes its socket, pid and log next to the data.
             Assert.Equal(0, (await Tool.RunAsync("chown", ["-R", "mysql:mysql", directory])).ExitCode);
             var install = await Tool.RunAsync("mariadb-install-db", ["--no-defaults", "--user=mysql", $"--datadir={data}",
-                "--auth-root-authentication-method=socket", "--skip-test-db"], timeout: TimeSpan.FromSeconds(120));
+                "--auth-root-authentication-method=socket", "--skip-test-db", .. MariaDbTestTuning.Flags], timeout: TimeSpan.FromSeconds(120));
             Assert.True(install.ExitCode == 0, install.All);
-            lab.Start(lab.DbHost, "/usr/sbin/mariadbd", "--no-defaults", "--user=mysql", $"--datadir={data}", $"--socket={server.Socket}",
+            lab.Start(lab.DbHost, ["/usr/sbin/mariadbd", "--no-defaults", "--user=mysql", $"--datadir={data}", $"--socket={server.Socket}",
                 $"--port={port}", "--bind-address=0.0.0.0", "--skip-name-resolve", $"--pid-file={Path.Combine(directory, "mysqld.pid")}",
-                $"--log-error={Path.Combine(directory, "error.log")}", "--skip-log-bin");
-            await NetworkLab.WaitUntilAsync(async () => (await server.LocalAsync("SELECT 1")).ExitCode == 0, "mariadbd to accept socket logins", TimeSpan.FromSeconds(60));
+                $"--log-error={Path.Combine(directory, "error.log")}", "--skip-log-bin", .. MariaDbTestTuning.Flags]);
+            try
+            {
+                await NetworkLab.WaitUntilAsync(async () => (await server.LocalAsync("SELECT 1")).ExitCode == 0, "mariadbd to accept socket logins", TimeSpan.FromSeconds(90));
+            }
+            catch (TimeoutException e)
+            {
+                var log = Path.Combine(directory, "error.log");
+                throw new TimeoutException(e.Message + ": " + (File.Exists(log) ? await File.ReadAllTextAsync(log) : "no error log"), e);
+            }
             var create = await server.LocalAsync($"CREATE USER '{ProbeUser}'@'{appAddress}' IDENTIFIED BY '{server._password}'");
             Assert.True(create.ExitCode == 0, create.All);
             return server;
@@ -140,4 +148,10 @@ internal sealed class MariaDbInNamespace : IDisposable
         {
         }
     }
+}
+
+/// <summary>Small InnoDB settings for test servers: several run at once on a 2-core machine next to other helpers' stacks.</summary>
+internal static class MariaDbTestTuning
+{
+    public static readonly string[] Flags = ["--innodb-buffer-pool-size=32M", "--innodb-log-file-size=16M", "--innodb-flush-log-at-trx-commit=2"];
 }

@@ -37,17 +37,19 @@ public sealed class MariaDbTlsConfigTests
             var data = Path.Combine(directory, "data");
             Directory.CreateDirectory(data);
             Assert.Equal(0, (await Tool.RunAsync("chown", ["-R", "mysql:mysql", directory])).ExitCode);
-            var install = await Tool.RunAsync("mariadb-install-db", ["--no-defaults", "--user=mysql", $"--datadir={data}", "--auth-root-authentication-method=socket", "--skip-test-db"], timeout: TimeSpan.FromSeconds(120));
+            var install = await Tool.RunAsync("mariadb-install-db", ["--no-defaults", "--user=mysql", $"--datadir={data}", "--auth-root-authentication-method=socket", "--skip-test-db", .. MariaDbTestTuning.Flags], timeout: TimeSpan.FromSeconds(120));
             Assert.True(install.ExitCode == 0, install.All);
 
             var socket = Path.Combine(directory, "mysqld.sock");
             // The generated file is the only option file; the command line only keeps the test on loopback and a free port.
-            var daemon = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/sbin/mariadbd")
+            var start = new System.Diagnostics.ProcessStartInfo("/usr/sbin/mariadbd")
             {
                 ArgumentList = { $"--defaults-file={options}", "--user=mysql", $"--datadir={data}", $"--socket={socket}", $"--port={port}",
                     "--bind-address=127.0.0.1", $"--pid-file={Path.Combine(directory, "mysqld.pid")}", $"--log-error={Path.Combine(directory, "error.log")}" },
                 UseShellExecute = false,
-            })!;
+            };
+            foreach (var flag in MariaDbTestTuning.Flags) start.ArgumentList.Add(flag);
+            var daemon = System.Diagnostics.Process.Start(start)!;
             started = true;
             try
             {

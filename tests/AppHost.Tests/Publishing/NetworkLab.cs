@@ -66,13 +66,13 @@ internal sealed class NetworkLab : IAsyncDisposable
 
     /// <summary>Runs a command inside a namespace and waits for it.</summary>
     public static Task<Tool.Result> ExecAsync(string ns, params string[] command) =>
-        Tool.RunAsync("ip", ["netns", "exec", ns, .. command], timeout: TimeSpan.FromSeconds(30));
+        Tool.RunAsync("ip", ["netns", "exec", ns, Tool.Resolve(command[0]) ?? command[0], .. command[1..]], timeout: TimeSpan.FromSeconds(30));
 
     /// <summary>Starts a long-running process inside a namespace; it is killed on dispose.</summary>
     public Process Start(string ns, params string[] command)
     {
-        var start = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "netns", "exec", ns }.Concat(command)) start.ArgumentList.Add(argument);
+        var start = new ProcessStartInfo(Tool.Resolve("ip") ?? "ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "netns", "exec", ns, Tool.Resolve(command[0]) ?? command[0] }.Concat(command[1..])) start.ArgumentList.Add(argument);
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

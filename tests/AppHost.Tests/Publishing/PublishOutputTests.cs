@@ -124,6 +124,31 @@ public sealed class PublishOutputTests
     }
 
     [Fact]
+    public async Task A_broken_or_missing_estate_is_reported_with_its_position_and_nothing_is_written()
+    {
+        var directory = PublishedEstate.NewDirectory();
+        var broken = Path.Combine(Path.GetTempPath(), $"rollout-broken-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(broken, (await File.ReadAllTextAsync(PublishedEstate.EstatePath)).Replace("engine: postgresql", "engine: postgres", StringComparison.Ordinal));
+        try
+        {
+            var (exit, output) = await RunCommandAsync(PublishedEstate.ProductionVariables, "publish", "--output-path", directory, "--estate", broken);
+            Assert.Equal(1, exit);
+            Assert.Contains("publish failed:", output, StringComparison.Ordinal);
+            Assert.Contains(broken + ":", output, StringComparison.Ordinal);
+            Assert.Contains("postgres", output, StringComparison.Ordinal);
+
+            (exit, output) = await RunCommandAsync(PublishedEstate.ProductionVariables, "publish", "--output-path", directory, "--estate", broken + ".missing");
+            Assert.Equal(1, exit);
+            Assert.Contains("does not exist", output, StringComparison.Ordinal);
+            Assert.False(Directory.Exists(directory));
+        }
+        finally
+        {
+            File.Delete(broken);
+        }
+    }
+
+    [Fact]
     public async Task Unset_addresses_become_placeholders_with_a_warning_naming_the_variables()
     {
         var directory = PublishedEstate.NewDirectory();

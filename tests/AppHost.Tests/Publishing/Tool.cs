@@ -13,7 +13,7 @@ internal static class Tool
     public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, string? standardInput = null,
         IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo(fileName)
+        var start = new ProcessStartInfo(Resolve(fileName) ?? fileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -42,8 +42,13 @@ internal static class Tool
         return new Result(process.ExitCode, await output, await error);
     }
 
-    public static bool Exists(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, name)));
+    public static bool Exists(string name) => Resolve(name) is not null;
+
+    /// <summary>The tool's full path: PATH first, then the sbin directories a non-login root shell may lack.</summary>
+    public static string? Resolve(string name) =>
+        name.Contains('/') ? name
+        : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Concat(["/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/bin", "/bin"])
+            .Where(dir => dir.Length > 0).Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
 }
 
 /// <summary>A fact that needs root (network namespaces, firewall checks in them); skipped with the reason otherwise.</summary>

@@ -15,7 +15,7 @@ public sealed class PostgreSqlSyntaxTests
         Assert.Equal(expected, PostgreSqlSyntax.Identifier(name));
 
     [Fact]
-    public void Literals_double_single_quotes_and_refuse_nul() 
+    public void Literals_double_single_quotes_and_refuse_nul()
     {
         Assert.Equal("'it''s'", PostgreSqlSyntax.Literal("it's"));
         Assert.Throws<ArgumentException>(() => PostgreSqlSyntax.Literal("a\0b"));

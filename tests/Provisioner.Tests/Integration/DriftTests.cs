@@ -133,4 +133,21 @@ public sealed class DriftTests(ProvisionerStack stack) : IAsyncLifetime
         var pg = await Logins.PostgreSqlAsync(stack, idp.User, (await stack.Secrets.GetAsync(idp.PasswordSecretName, default))!, idp.Name);
         Assert.True(pg.ExitCode == 0, pg.Error);
     }
+
+    [Fact]
+    public async Task A_dropped_extension_is_found_without_reading_every_database_and_apply_recreates_it_as_the_owner()
+    {
+        Assert.Equal("pgcrypto:svc_idp,uuid-ossp:svc_idp",
+            (await stack.PostgresAsync("SELECT string_agg(extname || ':' || pg_get_userbyid(extowner), ',' ORDER BY extname) FROM pg_extension WHERE extname <> 'plpgsql'", "mo_idp")).Trim());
+        await stack.PostgresAsync("DROP EXTENSION pgcrypto", "mo_idp");
+
+        var drift = await stack.LocalAsync("drift");
+        Assert.Equal(2, drift.ExitCode);
+        Assert.Contains("extension pgcrypto in mo_idp", drift.Out);
+        Assert.Contains("state read with 6 catalog queries", drift.Out); // 5 + one connection, to mo_idp only
+
+        var apply = await stack.LocalAsync("apply");
+        Assert.Contains("CREATE EXTENSION IF NOT EXISTS \"pgcrypto\"", apply.Out);
+        Assert.Equal(0, (await stack.LocalAsync("drift")).ExitCode);
+    }
 }

@@ -39,4 +39,12 @@ public sealed class PlanApplyTests(ProvisionerStack stack) : IAsyncLifetime
         Assert.Equal(0, after.ExitCode);
         Assert.Contains("Summary: 0 to add, 0 to change, 0 to revoke, 0 unmanaged.", after.Out);
     }
+
+    [Fact]
+    public async Task Run_by_the_AppHost_it_finds_the_local_state_through_ROLLOUT_STATE_DIR()
+    {
+        var plan = await stack.ProvisionerAsync(new Dictionary<string, string> { ["ROLLOUT_STATE_DIR"] = stack.StateDirectory }, "plan", "--environment", "local");
+        Assert.True(plan.ExitCode == 2, plan.All);
+        Assert.Contains("CREATE DATABASE IF NOT EXISTS `mo_crm`", plan.Out);
+    }
 }

@@ -105,8 +105,12 @@ public sealed class ServerPlannerTests
             "GRANT \"svc_idp\" TO \"rollout_admin\"",
             "CREATE DATABASE \"mo_idp\" OWNER \"svc_idp\" ENCODING 'UTF8' LC_COLLATE 'de_AT.UTF-8' LC_CTYPE 'de_AT.UTF-8' TEMPLATE template0",
             "REVOKE ALL ON DATABASE \"mo_idp\" FROM PUBLIC",
+            "SET ROLE \"svc_idp\"",
             "CREATE EXTENSION IF NOT EXISTS \"uuid-ossp\"",
+            "RESET ROLE",
+            "SET ROLE \"svc_idp\"",
             "CREATE EXTENSION IF NOT EXISTS \"pgcrypto\"",
+            "RESET ROLE",
         ], sql);
         Assert.All(plan.Where(c => c.Object == ObjectKind.Extension).SelectMany(c => c.Statements), s => Assert.Equal("mo_idp", s.Database));
     }

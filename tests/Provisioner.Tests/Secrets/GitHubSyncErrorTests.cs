@@ -107,7 +107,7 @@ public class GitHubSyncErrorTests
         {
             "429" => Fault.TooManyRequests(1),
             "secondary" => Fault.SecondaryRateLimit(1),
-            _ => Fault.PrimaryRateLimit(1),
+            _ => Fault.PrimaryRateLimit(2), // X-RateLimit-Reset has whole seconds: the wait is 1-2 s
         });
         var clock = Stopwatch.StartNew();
 
@@ -192,4 +192,14 @@ public class GitHubSyncErrorTests
         Assert.Contains("nothing was written to GitHub", output);
         Assert.Empty(setup.StandIn.Requests);
     }
+}
+
+public class GitHubApiUrlTests
+{
+    [Theory]
+    [InlineData("http://127.0.0.1:1/", "http://127.0.0.1:1/api/v3/")]
+    [InlineData("http://127.0.0.1:1/api/v3/", "http://127.0.0.1:1/api/v3/")]
+    [InlineData("https://api.github.com/", "https://api.github.com/")]
+    public void Octokit_talks_to_the_enterprise_path_whether_or_not_the_url_names_it(string apiUrl, string expected) =>
+        Assert.Equal(expected, new Rollout.Provisioner.Secrets.GitHub.GitHubEnvironmentApi(apiUrl, "token", "o", "r", TimeSpan.Zero, TimeSpan.FromSeconds(1)).BaseAddress.ToString());
 }

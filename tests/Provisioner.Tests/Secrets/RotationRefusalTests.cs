@@ -56,6 +56,21 @@ public class RotationRefusalTests
     }
 
     [Fact]
+    public async Task A_remote_environment_that_cannot_be_bound_names_every_missing_variable_and_changes_nothing()
+    {
+        using var state = new TempDirectory();
+
+        var (code, output) = await RunAsync(new Dictionary<string, string> { ["PLESK_SERVER_IP"] = "203.0.113.10", ["ADMIN_IP_1"] = "203.0.113.20" },
+            "rotate", "svc_crm", "--env", "production", "--estate", EstatePath, "--state-dir", state.Path, "--dotenv", Path.Combine(state.Path, ".env.production"));
+
+        Assert.Equal(1, code);
+        Assert.Contains("Environment 'production' cannot be bound", output);
+        Assert.Contains("MYSQL_HOST is not set", output);
+        Assert.Contains("MYSQL_ADMIN_PASS is not set", output);
+        Assert.Empty(Directory.GetFileSystemEntries(state.Path));
+    }
+
+    [Fact]
     public void New_passwords_are_32_random_bytes_in_base64()
     {
         var first = PasswordHashes.Generate().Reveal();

@@ -11,7 +11,7 @@ public sealed class RotationTests(RotationStackFixture fixture)
     private string[] RotateArgs(string user) =>
         ["rotate", user, "--env", "local", "--estate", EstatePath, "--state-dir", fixture.Stack.StateDirectory];
 
-    private LocalSecretStore Journal => new(Path.Combine(fixture.Stack.StateDirectory, "rotation-pending-local.json"));
+    private LocalSecretStore Journal => RotationJournal.For(fixture.Stack.StateDirectory, "local");
 
     [Fact]
     public async Task Rotating_svc_crm_leaves_it_able_to_log_in_with_the_new_password_only_on_every_host_entry()
@@ -66,6 +66,9 @@ public sealed class RotationTests(RotationStackFixture fixture)
         var serverChanged = step != nameof(RotationStep.PendingStored);
         Assert.Equal(serverChanged ? LoginResult.Succeeded : LoginResult.Denied, await fixture.TryLoginAsync("svc_crm", pending));
         Assert.Equal(serverChanged ? LoginResult.Denied : LoginResult.Succeeded, await fixture.TryLoginAsync("svc_crm", old));
+
+        var (_, listed) = await RunAsync(new Dictionary<string, string>(), "secrets", "list", "--env", "local", "--estate", EstatePath, "--state-dir", fixture.Stack.StateDirectory);
+        Assert.Matches(@"(?m)^  MO_CRM_DB_PASS .* ROTATION PENDING: finish it with `rotate svc_crm --env local`", listed);
 
         var rerun = await ProvisionerProcess.RunAsync(RotateArgs("svc_crm"), new Dictionary<string, string>());
 
@@ -125,7 +128,7 @@ public sealed class RemoteRotationTests(RotationStackFixture fixture)
         Assert.Contains("Rotation of svc_n8n stopped while promoting the new password to GitHub environment 'staging' of mo-org/mo-rollout", output);
         Assert.Contains("401 Bad credentials", output);
         Assert.Contains("re-run the same `rotate` command to finish", output);
-        var pending = await new LocalSecretStore(Path.Combine(state, "rotation-pending-staging.json")).GetAsync("MO_N8N_DB_PASS", CancellationToken.None);
+        var pending = await RotationJournal.For(state, "staging").GetAsync("MO_N8N_DB_PASS", CancellationToken.None);
         Assert.NotNull(pending);
         Assert.Equal(LoginResult.Succeeded, await fixture.TryLoginAsync("svc_n8n", pending));
 
