@@ -24,13 +24,12 @@ public class GreenRunTests(ProvisionedEstateFixture estate)
     }
 
     [Fact]
-    public async Task A_correctly_provisioned_estate_passes_every_check_and_exits_0()
+    public async Task A_correctly_provisioned_estate_passes_every_check_beyond_latency_with_the_full_matrix()
     {
-        var run = await RunGreenAsync("--output", "json");
+        var run = await estate.RunSmokeAsync("--output", "json", "--parallelism", "4");
         var report = new SmokeJson(run.Output);
 
-        Assert.True(run.ExitCode == 0, string.Join("\n", report.Failed.Select(f => $"{f.Kind} {f.Name} {f.Target}: {f.Detail}")));
-        Assert.Equal("passed", report.Verdict);
+        Assert.True(!report.FailedBeyondLatency.Any(), string.Join("\n", report.FailedBeyondLatency.Select(f => $"{f.Kind} {f.Name} {f.Target}: {f.Detail}")));
         var byKind = report.Checks.GroupBy(c => c.Kind).ToDictionary(g => g.Key, g => g.Count());
         Assert.Equal(17, byKind["connectivity"]);
         Assert.Equal(17, byKind["latency"]);
@@ -44,6 +43,22 @@ public class GreenRunTests(ProvisionedEstateFixture estate)
         Assert.Contains("TLSv1.", report.Single("tls", "session encrypted", "mo_crm").Detail);
         Assert.Matches(@"connect \d+\.\d ms \(median of 3\); SELECT 1 p50 [\d.]+ / p95 [\d.]+ / max [\d.]+ ms \(n=20, threshold 100 ms\)",
             report.Single("latency", "connect + SELECT 1", "mo_idp").Detail);
+    }
+
+    /// <summary>
+    /// The whole verdict, latency included: exit 0. Sensitive to the machine by nature: with the two
+    /// cores shared by many busy processes (load average above ~15) PostgreSQL logins take 120–250 ms
+    /// and the latency check rightly fails; the run is then repeated up to three times.
+    /// </summary>
+    [Fact]
+    public async Task A_correctly_provisioned_estate_exits_0_when_the_machine_is_not_overloaded()
+    {
+        var run = await RunGreenAsync("--output", "json");
+        var report = new SmokeJson(run.Output);
+
+        Assert.True(run.ExitCode == 0, $"load {File.ReadAllText("/proc/loadavg").Trim()}: " +
+            string.Join("\n", report.Failed.Select(f => $"{f.Kind} {f.Name} {f.Target}: {f.Detail}")));
+        Assert.Equal("passed", report.Verdict);
     }
 
     [Fact]
