@@ -128,14 +128,15 @@ static RolloutApplicationBuilder Declare(AppHostOptions options)
     var builder = RolloutApplication.CreateBuilder(options);
     var servers = builder.AddEstate();
     var databases = builder.Model.Databases.ToList();
-    // TODO(merge provisioner/smokerunner): the lead sets their real arguments. Until their issues land their
-    // Program prints "not yet implemented" and the AppHost shows them as NotStarted (skipped).
+    // TODO(merge provisioner/smokerunner): take the arguments from Publishing.ProjectCommands (issue 3: apply --env,
+    // issue 4: --env). Until those issues land their Program prints "not yet implemented" and the AppHost shows
+    // them as NotStarted (skipped).
     var provisioner = builder.AddProject("provisioner", "Provisioner/Rollout.Provisioner.csproj")
-        .WithArgs("apply", "--environment", "local")
+        .WithArgs("apply", "--env", "local")
         .WithReferences(databases);
     foreach (var server in servers) provisioner.WaitFor(server);
     builder.AddProject("smokerunner", "SmokeRunner/Rollout.SmokeRunner.csproj")
-        .WithArgs("run", "--environment", "local")
+        .WithArgs("--env", "local")
         .WithReferences(databases)
         .WaitForCompletion(provisioner);
     return builder;

@@ -1,3 +1,10 @@
-// Filled in by its issue.
-Console.Error.WriteLine("not yet implemented");
-return 1;
+using System.CommandLine;
+using Rollout.Provisioner.Commands;
+
+var io = CommandIo.FromConsole();
+var root = new RootCommand("Rollout Provisioner: plan, apply and drift for the databases, users and grants of rollout.yaml; secrets and rotation.");
+root.Add(PlanCommand.Create(io));
+root.Add(ApplyCommand.Create(io));
+root.Add(DriftCommand.Create(io));
+foreach (var command in Rollout.Provisioner.Secrets.SecretsCommands.Create()) root.Subcommands.Add(command);
+return await root.Parse(args).InvokeAsync();

@@ -1,3 +1,5 @@
-// Filled in by its issue.
-Console.Error.WriteLine("not yet implemented");
-return 1;
+using Rollout.SmokeRunner.Cli;
+
+using var cancel = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; cancel.Cancel(); };
+return await SmokeCli.RunAsync(args, Console.Out, Console.Error, cancel.Token);

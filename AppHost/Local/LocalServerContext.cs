@@ -56,18 +56,30 @@ public sealed class LocalServerContext(
         try
         {
             if (File.Exists(complete)) return template;
-            if (Directory.Exists(template)) Directory.Delete(template, recursive: true);
-            Directory.CreateDirectory(template);
-            ServerAccount.Own(account, template);
             var arguments = new List<string>
             {
                 "--no-defaults", $"--datadir={template}", "--auth-root-authentication-method=socket",
                 "--skip-test-db", "--skip-name-resolve",
             };
             arguments.AddRange(MariaDb.MariaDbConfiguration.StorageOptions.Select(o => "--" + o));
-            await ChildProcessLauncher.RunToCompletionAsync(
-                new LaunchSpec(Binaries.MariaDbInstallDb, arguments, Layout.Log("mariadb-install-db"), account, Signal.Kill),
-                "mariadb-install-db", cancellationToken);
+            // One retry: on a machine shared with other server-heavy work the bootstrap server is
+            // occasionally lost mid-way ("cat: write error: Broken pipe"); a clean second run fixes it.
+            for (var attempt = 1; ; attempt++)
+            {
+                if (Directory.Exists(template)) Directory.Delete(template, recursive: true);
+                Directory.CreateDirectory(template);
+                ServerAccount.Own(account, template);
+                try
+                {
+                    await ChildProcessLauncher.RunToCompletionAsync(
+                        new LaunchSpec(Binaries.MariaDbInstallDb, arguments, Layout.Log("mariadb-install-db"), account, Signal.Kill),
+                        "mariadb-install-db", cancellationToken);
+                    break;
+                }
+                catch (LocalServerException) when (attempt == 1)
+                {
+                }
+            }
             await File.WriteAllTextAsync(complete, "", cancellationToken);
             return template;
         }

@@ -30,6 +30,9 @@ public sealed class ResourceStatusBoard
 
     public ResourceStatus this[string name] => _statuses[name];
 
+    /// <summary>How many databases a server resource holds (0 for anything else).</summary>
+    public int DatabaseCount(string name) => _model.Servers.FirstOrDefault(s => s.Name == name)?.Databases.Count ?? 0;
+
     public async Task UpdateAsync(IResource resource, string state, int? pid = -1, string? detail = null, CancellationToken cancellationToken = default)
     {
         var status = _statuses[resource.Name];

@@ -54,20 +54,23 @@ public sealed class ResourceTable(ResourceStatusBoard board, bool live)
     private static Table Build()
     {
         var table = new Table().Border(TableBorder.Rounded).Title("[bold]Rollout local estate[/]");
-        table.AddColumn("Name").AddColumn("Kind").AddColumn("State").AddColumn("Endpoint").AddColumn("PID").AddColumn("Detail");
+        table.AddColumn("Name").AddColumn("Kind").AddColumn("State").AddColumn("Endpoint").AddColumn("PID").AddColumn("Databases").AddColumn("Detail");
         return table;
     }
 
     private void Fill(Table table)
     {
         table.Rows.Clear();
-        foreach (var status in board.All)
+        // Databases follow their server: one row per server (with its database count) fits a terminal;
+        // resources.json lists every database.
+        foreach (var status in board.All.Where(s => s.Kind != "Database"))
             table.AddRow(
                 Markup.Escape(status.Name),
                 Markup.Escape(status.Kind),
                 $"[{Colour(status.State)}]{status.State}[/]",
                 Markup.Escape(status.Endpoint),
                 status.Pid?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "",
+                board.DatabaseCount(status.Name) is var count and > 0 ? count.ToString(System.Globalization.CultureInfo.InvariantCulture) : "",
                 Markup.Escape(status.Detail ?? ""));
     }
 
@@ -76,7 +79,7 @@ public sealed class ResourceTable(ResourceStatusBoard board, bool live)
         // Databases follow their server; one line per server keeps the log readable.
         if (status.Kind == "Database") return;
         lock (_gate)
-            Console.WriteLine($"{DateTime.Now:HH:mm:ss} {status.Name,-18} {status.Kind,-10} {status.State,-16} {status.Endpoint,-16} {status.Detail}");
+            Console.WriteLine($"{DateTime.Now:HH:mm:ss.fff} {status.Name,-18} {status.Kind,-10} {status.State,-16} {status.Endpoint,-16} {status.Detail}");
     }
 
     private static string Colour(string state) => state switch

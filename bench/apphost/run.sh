@@ -4,9 +4,12 @@
 # TLS login and answers; Plesk replica seeded), cold (--fresh) and warm (data reused); median of N runs;
 # plus the AppHost process's peak RSS (VmHWM). Usage: bench/apphost/run.sh [N=5]
 set -euo pipefail
+trap 'echo "bench/apphost/run.sh failed at line $LINENO" >&2' ERR
 runs=${1:-5}
 repo=$(cd "$(dirname "$0")/../.." && pwd)
-dotnet build -c Release "$repo/AppHost/Rollout.AppHost.csproj" -v q -nologo > /dev/null
+build_log=$(mktemp)
+dotnet build -c Release "$repo/AppHost/Rollout.AppHost.csproj" -v q -nologo > "$build_log" 2>&1 || { cat "$build_log" >&2; exit 1; }
+rm -f "$build_log"
 dll=$repo/AppHost/bin/Release/net10.0/Rollout.AppHost.dll
 state=$(mktemp -d /tmp/rollout-bench-XXXXXX)
 out=$state.out
@@ -14,9 +17,32 @@ trap 'rm -rf "$state" "$out"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 ports=(--port "plesk=$(free_port)" --port "external-mariadb=$(free_port)" --port "external-postgres=$(free_port)" --port "redis=$(free_port)")
 
-# One run: prints "<milliseconds to healthy> <peak RSS KiB>".
+# CPU seconds (user+system) used so far by a process tree: the AppHost, its live servers (and
+# their children), and the one-shot programs it already reaped (mariadb-install-db, initdb).
+# Load-independent: on a busy machine wall time grows, this does not.
+cpu_of_tree() {
+  python3 - "$1" <<'PY'
+import os, sys
+root = int(sys.argv[1]); tick = os.sysconf("SC_CLK_TCK")
+stats = {}
+for d in os.listdir("/proc"):
+    if d.isdigit():
+        try:
+            f = open(f"/proc/{d}/stat").read().rsplit(")", 1)[1].split()
+            stats[int(d)] = (int(f[1]), sum(int(x) for x in f[11:15]))  # ppid, utime+stime+cutime+cstime
+        except OSError:
+            pass
+tree, total = [root], 0
+while tree:
+    pid = tree.pop(); total += stats.get(pid, (0, 0))[1]
+    tree += [p for p, (parent, _) in stats.items() if parent == pid]
+print(f"{total / tick:.2f}")
+PY
+}
+
+# One run: prints "<milliseconds to healthy> <peak RSS KiB> <CPU seconds to healthy>".
 run_once() {
-  local start end pid hwm
+  local start end pid hwm cpu
   start=$(date +%s%N)
   dotnet "$dll" --state-dir "$state" --no-table --no-projects "${ports[@]}" "$@" > "$out" 2>&1 &
   pid=$!
@@ -25,23 +51,30 @@ run_once() {
     sleep 0.01
   done
   end=$(date +%s%N)
+  cpu=$(cpu_of_tree "$pid")
   hwm=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
   kill -TERM "$pid"
   wait "$pid"
-  echo "$(((end - start) / 1000000)) $hwm"
+  echo "$(((end - start) / 1000000)) $hwm $cpu"
 }
 
 run_once --fresh > /dev/null # warms the page cache and the JIT'd runtime files; not counted
-cold=(); warm=(); rss=()
+load_before=$(cut -d' ' -f1 /proc/loadavg)
+cold=(); warm=(); rss=(); cold_cpu=(); warm_cpu=()
 for _ in $(seq "$runs"); do
-  read -r ms kib < <(run_once --fresh); cold+=("$ms"); rss+=("$kib")
-  read -r ms kib < <(run_once); warm+=("$ms"); rss+=("$kib")
+  result=$(run_once --fresh); read -r ms kib cpu <<< "$result"; cold+=("$ms"); rss+=("$kib"); cold_cpu+=("$cpu")
+  echo "cold: $result" >&2
+  result=$(run_once); read -r ms kib cpu <<< "$result"; warm+=("$ms"); rss+=("$kib"); warm_cpu+=("$cpu")
+  echo "warm: $result" >&2
 done
-python3 - "${cold[*]}" "${warm[*]}" "${rss[*]}" "$runs" <<'PY'
+python3 - "${cold[*]}" "${warm[*]}" "${rss[*]}" "${cold_cpu[*]}" "${warm_cpu[*]}" "$runs" "$load_before" <<'PY'
 import statistics, sys, platform, os, datetime
 cold, warm, rss = ([int(x) for x in a.split()] for a in sys.argv[1:4])
-print(f"date: {datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC; machine: {os.cpu_count()} cores, {platform.platform()}; load average before: {os.getloadavg()[0]:.1f}")
-print(f"cold (--fresh): median {statistics.median(cold)/1000:.2f} s of {sys.argv[4]} (runs: {', '.join(f'{c/1000:.2f}' for c in cold)})")
-print(f"warm (reuse):   median {statistics.median(warm)/1000:.2f} s of {sys.argv[4]} (runs: {', '.join(f'{w/1000:.2f}' for w in warm)})")
+cold_cpu, warm_cpu = ([float(x) for x in a.split()] for a in sys.argv[4:6])
+n = sys.argv[6]
+print(f"date: {datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC; machine: {os.cpu_count()} cores, {platform.platform()}; "
+      f"load average before {sys.argv[7]}, after {os.getloadavg()[0]:.1f}")
+print(f"cold (--fresh): median {statistics.median(cold)/1000:.2f} s of {n} (runs: {', '.join(f'{c/1000:.2f}' for c in cold)}); CPU to healthy: median {statistics.median(cold_cpu):.2f} s")
+print(f"warm (reuse):   median {statistics.median(warm)/1000:.2f} s of {n} (runs: {', '.join(f'{w/1000:.2f}' for w in warm)}); CPU to healthy: median {statistics.median(warm_cpu):.2f} s")
 print(f"AppHost peak RSS: median {statistics.median(rss)/1024:.0f} MiB, max {max(rss)/1024:.0f} MiB")
 PY

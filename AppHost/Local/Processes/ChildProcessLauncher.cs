@@ -84,7 +84,7 @@ public static partial class ChildProcessLauncher
             throw;
         }
         if (process.ExitCode != 0)
-            throw new LocalServerException($"{what} failed (exit code {process.ExitCode}): {spec.Display}{Environment.NewLine}{LogTail.Read(spec.LogPath)}");
+            throw new LocalServerException($"{what} failed (exit code {process.ExitCode}): {spec.Display}{Environment.NewLine}{LogTail.Read(spec.LogPath, lines: 40)}");
     }
 
     private static string SignalName(Signal signal) => signal switch

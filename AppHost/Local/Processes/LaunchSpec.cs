@@ -8,6 +8,8 @@ public enum Signal
     Abort = 6,
     Kill = 9,
     Terminate = 15,
+    Continue = 18,
+    Stop = 19,
 }
 
 /// <summary>

@@ -1,0 +1,249 @@
+using System.Text;
+using Npgsql;
+using Rollout.Provisioner.Planning;
+using Rollout.ServiceDefaults.Connections;
+using Rollout.Topology.Binding;
+using Rollout.Topology.Model;
+using static Rollout.Provisioner.Engines.PostgreSql.PostgreSqlSyntax;
+
+namespace Rollout.Provisioner.Engines.PostgreSql;
+
+/// <summary>
+/// PostgreSQL 15: login roles with client-side SCRAM verifiers, databases owned by their role with
+/// an explicit locale from template0, PUBLIC revoked, extensions per database.
+/// </summary>
+public sealed class PostgreSqlEngine : IDatabaseEngine
+{
+    public const string EncodingSetting = "encoding";
+    public const string LcCollateSetting = "lc_collate";
+    public const string LcCtypeSetting = "lc_ctype";
+    public const string OwnerPrivilege = "OWNER";
+    private const int ExtensionReadParallelism = 8;
+
+    public Engine Engine => Engine.PostgreSql;
+
+    public bool EnforcesTlsPerAccount => false;
+
+    public async Task<ServerState> ReadStateAsync(DesiredServer desired, CancellationToken cancellationToken)
+    {
+        ServerState state;
+        IReadOnlyDictionary<string, int> owned;
+        await using (var connection = await OpenAsync(desired.Endpoint, null, cancellationToken))
+        {
+            (state, owned) = await PostgreSqlCatalogReader.ReadAsync(connection, desired.Databases.Select(d => d.Name).ToHashSet(),
+                desired.Users.Select(u => u.Account.Name).ToHashSet(), cancellationToken);
+        }
+
+        // Trade-off: when the owner owns exactly as many extensions as the estate lists, they are taken to be
+        // those (the Provisioner created them as the owner); otherwise pg_extension is read in the database.
+        var shownByOwnership = desired.Databases
+            .Where(d => d.Extensions.Count > 0 && state.Databases.ContainsKey(d.Name) && owned.GetValueOrDefault(d.Name) == d.Extensions.Count)
+            .ToDictionary(d => d.Name, d => (IReadOnlySet<string>)d.Extensions.ToHashSet());
+        var needExtensions = desired.Databases
+            .Where(d => d.Extensions.Count > 0 && state.Databases.ContainsKey(d.Name) && !shownByOwnership.ContainsKey(d.Name))
+            .Select(d => d.Name).ToList();
+        var extensions = new System.Collections.Concurrent.ConcurrentDictionary<string, IReadOnlySet<string>>(shownByOwnership);
+        await Parallel.ForEachAsync(needExtensions, new ParallelOptions { MaxDegreeOfParallelism = ExtensionReadParallelism, CancellationToken = cancellationToken },
+            async (database, token) =>
+            {
+                await using var connection = await OpenAsync(desired.Endpoint, database, token);
+                extensions[database] = await PostgreSqlCatalogReader.ReadExtensionsAsync(connection, token);
+            });
+        var databases = state.Databases.ToDictionary(d => d.Key,
+            d => extensions.TryGetValue(d.Key, out var installed) ? d.Value with { Extensions = installed } : d.Value);
+        return state with { Databases = databases, CatalogQueries = state.CatalogQueries + needExtensions.Count };
+    }
+
+    public async Task<IReadOnlyList<string>> PreflightAsync(DesiredServer desired, ServerState state, CancellationToken cancellationToken)
+    {
+        var errors = new List<string>();
+        var admin = state.Admin;
+        if (!admin.IsSuperuser)
+        {
+            var missing = new[] { "CREATEDB", "CREATEROLE" }.Where(p => !admin.Privileges.Contains(p)).ToList();
+            if (missing.Count > 0)
+                errors.Add($"{desired.Endpoint}: admin role '{admin.Name}' lacks {string.Join(" and ", missing)}, needed to create databases and roles. Grant it as a superuser: ALTER ROLE {Identifier(admin.Name)} {string.Join(" ", missing)};");
+        }
+        foreach (var name in desired.Databases.Select(d => d.Name).Concat(desired.Users.Select(u => u.Account.Name)).Distinct())
+            if (Encoding.UTF8.GetByteCount(name) > MaxIdentifierBytes)
+                errors.Add($"{desired.Endpoint}: '{name}' is longer than {MaxIdentifierBytes} bytes; PostgreSQL would silently truncate it. Shorten it in the estate.");
+        foreach (var extension in desired.Databases.SelectMany(d => d.Extensions).Distinct())
+            if (!state.AvailableExtensions.Contains(extension))
+                errors.Add($"{desired.Endpoint}: extension '{extension}' is not available on the server (pg_available_extensions). Install the package that provides it (postgresql-contrib) on the server.");
+
+        var toCreate = desired.Databases.Where(d => !state.Databases.ContainsKey(d.Name)).ToList();
+        var locales = toCreate.SelectMany(d => new[] { d.LcCollate, d.LcCtype }).OfType<string>().Distinct().ToList();
+        if (locales.Count > 0)
+        {
+            await using var connection = await OpenAsync(desired.Endpoint, null, cancellationToken);
+            foreach (var locale in locales)
+                if (await ProbeLocaleAsync(connection, locale, cancellationToken) is { } problem)
+                    errors.Add($"{desired.Endpoint}: locale '{locale}' (needed by {string.Join(", ", toCreate.Where(d => d.LcCollate == locale || d.LcCtype == locale).Select(d => d.Name))}) does not exist on the server: {problem}. " +
+                               $"Fix: generate it on the database server (Debian: add '{locale} UTF-8' to /etc/locale.gen, run locale-gen) and restart PostgreSQL.");
+        }
+        return errors;
+    }
+
+    /// <summary>
+    /// Asks the server itself, the authority on its locales (pg_collation only lists what existed at
+    /// initdb): a temporary collation in a transaction that is always rolled back, so nothing changes.
+    /// </summary>
+    private static async Task<string?> ProbeLocaleAsync(NpgsqlConnection connection, string locale, CancellationToken cancellationToken)
+    {
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand($"CREATE COLLATION pg_temp.rollout_locale_probe (LC_COLLATE = {Literal(locale)}, LC_CTYPE = {Literal(locale)})", connection, transaction);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return null;
+        }
+        catch (PostgresException e)
+        {
+            return e.MessageText;
+        }
+        finally
+        {
+            await transaction.RollbackAsync(cancellationToken);
+        }
+    }
+
+    public Account AccountFor(DatabaseSpec database, string appServerHost) => new(database.User, null);
+
+    public IReadOnlyDictionary<string, string> DesiredSettings(DatabaseSpec database)
+    {
+        var settings = new Dictionary<string, string>();
+        if (database.Encoding is not null) settings[EncodingSetting] = database.Encoding;
+        if (database.LcCollate is not null) settings[LcCollateSetting] = database.LcCollate;
+        if (database.LcCtype is not null) settings[LcCtypeSetting] = database.LcCtype;
+        return settings;
+    }
+
+    public bool SettingMatches(string key, string desired, string actual) => key == EncodingSetting
+        ? NormalizeEncoding(desired) == NormalizeEncoding(actual)
+        : NormalizeLocale(desired) == NormalizeLocale(actual);
+
+    public IReadOnlySet<string> DesiredPrivileges(GrantPolicy policy) => policy.PostgreSql.Select(p => p.ToUpperInvariant()).ToHashSet();
+
+    public string GrantScope(string database) => database;
+
+    public IReadOnlyList<ActualGrant> GrantsImpliedByCreate(DatabaseSpec database, Account owner) =>
+        [new ActualGrant(owner, database.Name, database.Name, OwnerPrivilege)];
+
+    public bool CredentialMatches(string storedCredential, Secret password) => ScramSha256Verifier.Matches(storedCredential, password);
+
+    public IReadOnlyList<SqlStatement> CreateUser(DesiredUser user, ServerState state) =>
+        [WithVerifier($"CREATE ROLE {Identifier(user.Account.Name)} LOGIN PASSWORD {{0}}", user.Password)];
+
+    public IReadOnlyList<SqlStatement> RequireTls(Account account) => [];
+
+    public IReadOnlyList<SqlStatement> SetPassword(DesiredUser user) =>
+        [WithVerifier($"ALTER ROLE {Identifier(user.Account.Name)} LOGIN PASSWORD {{0}}", user.Password)];
+
+    public IReadOnlyList<SqlStatement> CreateDatabase(DatabaseSpec database, Account owner, ServerState state)
+    {
+        var name = Identifier(database.Name);
+        var clauses = new StringBuilder($"CREATE DATABASE {name} OWNER {Identifier(owner.Name)}");
+        if (database.Encoding is not null) clauses.Append($" ENCODING {Literal(database.Encoding)}");
+        if (database.LcCollate is not null) clauses.Append($" LC_COLLATE {Literal(database.LcCollate)}");
+        if (database.LcCtype is not null) clauses.Append($" LC_CTYPE {Literal(database.LcCtype)}");
+        clauses.Append(" TEMPLATE template0");
+        return [.. ActAs(owner, state), SqlStatement.Plain(clauses.ToString()), SqlStatement.Plain($"REVOKE ALL ON DATABASE {name} FROM PUBLIC")];
+    }
+
+    public IReadOnlyList<SqlStatement>? AlterDatabaseSettings(DatabaseSpec database, out string? manualFix)
+    {
+        manualFix = $"PostgreSQL cannot change a database's encoding or locale in place: dump {database.Name}, drop it, run apply to recreate it, restore the dump.";
+        return null;
+    }
+
+    public IReadOnlyList<SqlStatement> Grant(Account grantee, string database, string scope, IReadOnlyCollection<string> privileges, ServerState state)
+    {
+        var statements = new List<SqlStatement>();
+        if (privileges.Contains(OwnerPrivilege))
+            statements.AddRange([.. ActAs(grantee, state), SqlStatement.Plain($"ALTER DATABASE {Identifier(database)} OWNER TO {Identifier(grantee.Name)}")]);
+        var others = privileges.Where(p => p != OwnerPrivilege).ToList();
+        if (others.Count > 0)
+            statements.Add(SqlStatement.Plain($"GRANT {string.Join(", ", others)} ON DATABASE {Identifier(database)} TO {Grantee(grantee)}"));
+        return statements;
+    }
+
+    public IReadOnlyList<SqlStatement> Revoke(Account grantee, string database, string scope, IReadOnlyCollection<string> privileges)
+    {
+        // Ownership is not revoked but handed over (ALTER DATABASE … OWNER TO, planned as the owner's grant).
+        var revocable = privileges.Where(p => p != OwnerPrivilege).ToList();
+        if (revocable.Count == 0) return [];
+        var list = grantee.IsPublic ? "ALL" : string.Join(", ", revocable);
+        return [SqlStatement.Plain($"REVOKE {list} ON DATABASE {Identifier(database)} FROM {Grantee(grantee)}")];
+    }
+
+    public IReadOnlyList<SqlStatement> RevokeGlobal(Account account, IReadOnlyCollection<string> privileges) =>
+        [SqlStatement.Plain($"ALTER ROLE {Identifier(account.Name)} {string.Join(" ", privileges.Select(p => "NO" + p))}")];
+
+    public IReadOnlyList<SqlStatement> DropAccount(Account account) => [SqlStatement.Plain($"DROP ROLE IF EXISTS {Identifier(account.Name)}")];
+
+    /// <summary>
+    /// Created as the database's owner (uuid-ossp and pgcrypto are trusted extensions): the service
+    /// role owns them, and pg_shdepend then shows them without a connection to the database.
+    /// </summary>
+    public IReadOnlyList<SqlStatement> CreateExtension(string database, string extension, Account owner) =>
+    [
+        SqlStatement.Plain($"SET ROLE {Identifier(owner.Name)}", database),
+        SqlStatement.Plain($"CREATE EXTENSION IF NOT EXISTS {Identifier(extension)}", database),
+        SqlStatement.Plain("RESET ROLE", database),
+    ];
+
+    public async Task ExecuteAsync(ServerEndpoint endpoint, IReadOnlyList<SqlStatement> statements, Func<SqlStatement, Task> executed, CancellationToken cancellationToken)
+    {
+        var connections = new Dictionary<string, NpgsqlConnection>();
+        try
+        {
+            foreach (var statement in statements)
+            {
+                var key = statement.Database ?? "";
+                if (!connections.TryGetValue(key, out var connection))
+                    connections[key] = connection = await OpenAsync(endpoint, statement.Database, cancellationToken);
+                // Autocommit, one statement at a time: CREATE DATABASE cannot run in a transaction block,
+                // and statements of one server run in order on one session (DCL per role never races).
+                await using var command = new NpgsqlCommand(statement.Text, connection);
+                try
+                {
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                }
+                catch (PostgresException e)
+                {
+                    throw new ProvisioningException($"{endpoint}: `{statement.Display}` failed: {e.SqlState} {e.MessageText}", e);
+                }
+                await executed(statement);
+            }
+        }
+        finally
+        {
+            foreach (var connection in connections.Values) await connection.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// A non-superuser admin (PostgreSQL 15) may only create or hand over a database owned by a role
+    /// it is a member of: it first grants itself membership in the service role.
+    /// </summary>
+    private static IEnumerable<SqlStatement> ActAs(Account owner, ServerState state) =>
+        state.Admin.IsSuperuser || state.Admin.MemberOf.Contains(owner.Name) || state.Admin.Name == owner.Name
+            ? []
+            : [SqlStatement.Plain($"GRANT {Identifier(owner.Name)} TO {Identifier(state.Admin.Name)}")];
+
+    private static string Grantee(Account account) => account.IsPublic ? Account.PublicName : Identifier(account.Name);
+
+    private static SqlStatement WithVerifier(string template, Secret password)
+    {
+        var verifier = Literal(ScramSha256Verifier.Create(password));
+        return new SqlStatement(string.Format(System.Globalization.CultureInfo.InvariantCulture, template, verifier),
+            string.Format(System.Globalization.CultureInfo.InvariantCulture, template, "'" + Secret.Mask + "'"));
+    }
+
+    private static async Task<NpgsqlConnection> OpenAsync(ServerEndpoint endpoint, string? database, CancellationToken cancellationToken)
+    {
+        var connection = (NpgsqlConnection)DatabaseConnectionFactory.Admin(endpoint, database, new ConnectionOptions(Pooling: false, ConnectTimeoutSeconds: ServerConnections.AdminConnectTimeoutSeconds, ApplicationName: "rollout-provisioner"));
+        await ServerConnections.OpenAsync(connection, endpoint, cancellationToken);
+        return connection;
+    }
+}

@@ -1,0 +1,42 @@
+using System.Security.Cryptography;
+using Rollout.ServiceDefaults.Secrets;
+using Rollout.Topology.Model;
+
+namespace Rollout.Provisioner.Passwords;
+
+/// <summary>
+/// Where the service users' passwords come from: the local secret store (which may receive newly
+/// generated ones) or, for staging/production, environment variables named as in the plan.
+/// </summary>
+public sealed class ServicePasswords
+{
+    private readonly ISecretSource _source;
+    private readonly ISecretStore? _store;
+
+    private ServicePasswords(ISecretSource source, ISecretStore? store)
+    {
+        _source = source;
+        _store = store;
+    }
+
+    /// <summary>The local environment: read from and generate into the local secret store.</summary>
+    public static ServicePasswords Generating(ISecretStore store) => new(store, store);
+
+    /// <summary>A remote environment: passwords must already exist (GitHub environment secrets exported as variables).</summary>
+    public static ServicePasswords ReadOnly(ISecretSource source) => new(source, null);
+
+    public string Description => _source.Description;
+
+    public bool CanGenerate => _store is not null;
+
+    public Task<Secret?> GetAsync(string name, CancellationToken cancellationToken) => _source.GetAsync(name, cancellationToken);
+
+    /// <summary>32 random bytes, base64: the plan's `openssl rand -base64 32`.</summary>
+    public static Secret Generate() => new(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+
+    public async Task SaveAsync(string name, Secret value, CancellationToken cancellationToken)
+    {
+        if (_store is null) throw new InvalidOperationException($"{_source.Description} cannot store secrets.");
+        await _store.SetAsync(name, value, cancellationToken);
+    }
+}

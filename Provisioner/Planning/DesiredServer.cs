@@ -1,0 +1,16 @@
+using Rollout.Topology.Binding;
+using Rollout.Topology.Model;
+
+namespace Rollout.Provisioner.Planning;
+
+/// <summary>A managed service user and the password it must have.</summary>
+public sealed record DesiredUser(Account Account, DatabaseSpec Database, Secret Password, bool PasswordIsNew)
+{
+    public string PasswordSecretName => Database.PasswordSecretName;
+}
+
+/// <summary>What the estate wants on one (non-existing) server of a bound environment.</summary>
+public sealed record DesiredServer(ServerEndpoint Endpoint, IReadOnlyList<DatabaseSpec> Databases, IReadOnlyList<DesiredUser> Users, GrantPolicy Grants)
+{
+    public DesiredUser UserOf(DatabaseSpec database) => Users.First(u => u.Database.Name == database.Name);
+}

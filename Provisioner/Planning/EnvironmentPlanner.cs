@@ -1,0 +1,82 @@
+using Rollout.Provisioner.Applying;
+using Rollout.Provisioner.Engines;
+using Rollout.Provisioner.Passwords;
+using Rollout.Topology.Binding;
+using Rollout.Topology.Model;
+
+namespace Rollout.Provisioner.Planning;
+
+/// <summary>
+/// Plans a bound environment: the desired state of each managed server from the estate, each
+/// server's actual state read in parallel, a preflight, then the diff. Existing servers (Plesk) are
+/// only checked by logging in as their service users. Any error stops the whole plan, so an apply
+/// changes nothing anywhere when one server is unreachable or misconfigured.
+/// </summary>
+public sealed class EnvironmentPlanner(EnvironmentBinding binding, ServicePasswords passwords)
+{
+    public async Task<ProvisioningPlan> PlanAsync(bool prune, CancellationToken cancellationToken)
+    {
+        ExistingServerGuard.Check(binding);
+        var desired = await DesiredServersAsync(cancellationToken);
+        var checks = ExistingServerChecks.RunAsync(binding, passwords, cancellationToken);
+
+        var results = await Task.WhenAll(desired.Select(async server =>
+        {
+            try
+            {
+                var engine = Engines.EngineCatalog.For(server.Endpoint.Engine);
+                var state = await engine.ReadStateAsync(server, cancellationToken);
+                var problems = await engine.PreflightAsync(server, state, cancellationToken);
+                if (problems.Count > 0) return (Plan: (ServerPlan?)null, Errors: problems);
+                var changes = new ServerPlanner(engine, server, state, prune).Plan();
+                return (Plan: new ServerPlan(server, changes, state.CatalogQueries), Errors: (IReadOnlyList<string>)[]);
+            }
+            catch (ProvisioningException e)
+            {
+                return (Plan: null, Errors: (IReadOnlyList<string>)[e.Message]);
+            }
+        }));
+
+        var errors = results.SelectMany(r => r.Errors).ToList();
+        if (errors.Count > 0)
+            throw new ProvisioningException(
+                $"Nothing was changed: {errors.Count} problem{(errors.Count == 1 ? "" : "s")} found before applying:{Environment.NewLine}  " +
+                string.Join(Environment.NewLine + "  ", errors));
+        return new ProvisioningPlan(binding.Name, prune, results.Select(r => r.Plan!).ToList(), await checks);
+    }
+
+    private async Task<IReadOnlyList<DesiredServer>> DesiredServersAsync(CancellationToken cancellationToken)
+    {
+        var missing = new List<string>();
+        var servers = new List<DesiredServer>();
+        foreach (var endpoint in binding.Servers.Values.Where(e => e.Server.IsDatabaseServer && !e.Server.Existing))
+        {
+            var databases = binding.DatabasesOn(endpoint.Name).ToList();
+            if (databases.Count == 0) continue;
+            var engine = Engines.EngineCatalog.For(endpoint.Engine);
+            var users = new List<DesiredUser>();
+            foreach (var database in databases)
+            {
+                var password = await passwords.GetAsync(database.PasswordSecretName, cancellationToken);
+                var isNew = password is null;
+                if (password is null)
+                {
+                    if (!passwords.CanGenerate)
+                    {
+                        missing.Add($"{database.PasswordSecretName} (password of {database.User} on {endpoint.Name})");
+                        continue;
+                    }
+                    password = ServicePasswords.Generate();
+                }
+                users.Add(new DesiredUser(engine.AccountFor(database, binding.AppServerIp.ToString()), database, password, isNew));
+            }
+            servers.Add(new DesiredServer(endpoint, databases, users, binding.Estate.Grants));
+        }
+        if (missing.Count > 0)
+            throw new ProvisioningException(
+                $"Nothing was changed: service passwords missing from {passwords.Description}:{Environment.NewLine}  " +
+                string.Join(Environment.NewLine + "  ", missing) +
+                $"{Environment.NewLine}Set them (in CI: the GitHub environment secrets of '{binding.Name}'); generate one with `openssl rand -base64 32`.");
+        return servers;
+    }
+}

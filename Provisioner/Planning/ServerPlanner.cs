@@ -1,0 +1,156 @@
+using Rollout.Provisioner.Engines;
+using Rollout.Topology.Model;
+
+namespace Rollout.Provisioner.Planning;
+
+/// <summary>
+/// Diffs what the estate wants on one server against what the server has, in engine-neutral terms
+/// (databases, users, grants), and orders the changes: users, databases, settings, grants, PUBLIC
+/// revokes, extensions, then extras (executed only with --prune).
+/// </summary>
+public sealed class ServerPlanner(IDatabaseEngine engine, DesiredServer desired, ServerState state, bool prune)
+{
+    private string ServerName => desired.Endpoint.Name;
+
+    public IReadOnlyList<PlannedChange> Plan()
+    {
+        // Within each phase the estate's order; extras after everything the estate wants.
+        List<PlannedChange> changes = [.. PlanUsers(), .. PlanDatabases(), .. PlanGrants(), .. PlanExtensions()];
+        PlanExtraAccounts();
+        return [.. changes, .. _extras];
+    }
+
+    private readonly List<PlannedChange> _extras = [];
+
+    private IEnumerable<PlannedChange> PlanUsers()
+    {
+        foreach (var user in desired.Users)
+        {
+            var actual = state.Accounts.FirstOrDefault(a => a.Account == user.Account);
+            if (actual is null)
+            {
+                yield return Change(ChangeKind.Add, ObjectKind.User, user.Account.ToString(),
+                    $"user of {user.Database.Name} does not exist (password from {user.PasswordSecretName})", engine.CreateUser(user, state), drift: false);
+                continue;
+            }
+            if (engine.EnforcesTlsPerAccount && !actual.RequiresTls)
+                yield return Change(ChangeKind.Change, ObjectKind.User, user.Account.ToString(), "accepts logins without TLS (REQUIRE SSL missing)", engine.RequireTls(user.Account), drift: true);
+
+            var passwordDiffers = actual.Credential is not null
+                ? !engine.CredentialMatches(actual.Credential, user.Password)
+                : user.PasswordIsNew;
+            if (passwordDiffers)
+            {
+                var reason = user.PasswordIsNew
+                    ? $"no password stored under {user.PasswordSecretName}: a new one is generated and set"
+                    : $"password differs from secret {user.PasswordSecretName}";
+                yield return Change(ChangeKind.Change, ObjectKind.User, user.Account.ToString(), reason, engine.SetPassword(user), drift: true);
+            }
+            if (actual.GlobalPrivileges.Count > 0)
+                Extra(ObjectKind.User, user.Account.ToString(),
+                    $"has server-wide privileges {string.Join(", ", actual.GlobalPrivileges.Order())} (a service user gets privileges on its own database only)",
+                    engine.RevokeGlobal(user.Account, actual.GlobalPrivileges.Order().ToList()));
+        }
+    }
+
+    private IEnumerable<PlannedChange> PlanDatabases()
+    {
+        foreach (var database in desired.Databases)
+        {
+            var owner = desired.UserOf(database).Account;
+            if (!state.Databases.TryGetValue(database.Name, out var actual))
+            {
+                var settings = string.Join(", ", engine.DesiredSettings(database).Select(s => $"{s.Key} {s.Value}"));
+                yield return Change(ChangeKind.Add, ObjectKind.Database, database.Name, $"does not exist ({settings})", engine.CreateDatabase(database, owner, state), drift: false);
+                continue;
+            }
+            var differences = engine.DesiredSettings(database)
+                .Where(s => !actual.Settings.TryGetValue(s.Key, out var have) || !engine.SettingMatches(s.Key, s.Value, have))
+                .Select(s => $"{s.Key} is {actual.Settings.GetValueOrDefault(s.Key, "(unknown)")}, estate wants {s.Value}")
+                .ToList();
+            if (differences.Count == 0) continue;
+            var statements = engine.AlterDatabaseSettings(database, out var manualFix) ?? [];
+            yield return Change(ChangeKind.Change, ObjectKind.Database, database.Name, string.Join("; ", differences), statements, drift: true, manualFix);
+        }
+    }
+
+    private IEnumerable<PlannedChange> PlanGrants()
+    {
+        var wanted = engine.DesiredPrivileges(desired.Grants);
+        var managedDatabases = desired.Databases.Select(d => d.Name).ToHashSet();
+        var handled = new HashSet<(Account, string)>();
+        foreach (var database in desired.Databases)
+        {
+            var owner = desired.UserOf(database).Account;
+            var scope = engine.GrantScope(database.Name);
+            var exists = state.Databases.ContainsKey(database.Name);
+            var userExists = state.Accounts.Any(a => a.Account == owner);
+            var grants = exists ? state.Grants.Where(g => g.Database == database.Name).ToList() : engine.GrantsImpliedByCreate(database, owner);
+            var have = grants.Where(g => g.Grantee == owner && g.Scope == scope).Select(g => g.Privilege).ToHashSet();
+            handled.Add((owner, scope));
+
+            var missing = wanted.Where(p => !have.Contains(p)).ToList();
+            if (missing.Count > 0)
+                yield return Change(ChangeKind.Add, ObjectKind.Grant, $"{owner} on {database.Name}", $"missing {string.Join(", ", missing)}",
+                    engine.Grant(owner, database.Name, scope, missing, state), drift: exists && userExists);
+
+            var surplus = have.Where(p => !wanted.Contains(p)).Order().ToList();
+            if (surplus.Count > 0)
+                Extra(ObjectKind.Grant, $"{owner} on {database.Name}", $"has {string.Join(", ", surplus)} beyond the estate's privileges",
+                    engine.Revoke(owner, database.Name, scope, surplus));
+
+            var publicPrivileges = grants.Where(g => g.Grantee.IsPublic).Select(g => g.Privilege).Distinct().Order().ToList();
+            if (publicPrivileges.Count > 0)
+            {
+                // PUBLIC on a managed database is never wanted: revoked on every apply, not only with --prune.
+                handled.Add((Account.Public, grants.First(g => g.Grantee.IsPublic).Scope));
+                yield return Change(ChangeKind.Revoke, ObjectKind.Grant, $"{Account.PublicName} on {database.Name}",
+                    $"every role may {string.Join(", ", publicPrivileges)}", engine.Revoke(Account.Public, database.Name, grants.First(g => g.Grantee.IsPublic).Scope, publicPrivileges), drift: true);
+            }
+        }
+
+        // Grants of other accounts on managed databases, and grants of managed users elsewhere.
+        foreach (var group in state.Grants
+                     .Where(g => !handled.Contains((g.Grantee, g.Scope)) && !g.Grantee.IsPublic && g.Grantee.Name != state.Admin.Name)
+                     .GroupBy(g => (g.Grantee, g.Scope)))
+        {
+            var privileges = group.Select(g => g.Privilege).Distinct().Order().ToList();
+            var statements = engine.Revoke(group.Key.Grantee, group.First().Database, group.Key.Scope, privileges);
+            if (statements.Count == 0) continue;
+            var databases = string.Join(", ", group.Select(g => g.Database).Distinct());
+            var where = managedDatabases.Contains(group.First().Database) ? $"on managed database {databases}" : $"on {databases}, outside its own database";
+            Extra(ObjectKind.Grant, $"{group.Key.Grantee} on {group.Key.Scope}", $"{string.Join(", ", privileges)} {where} is not in the estate", statements);
+        }
+    }
+
+    private IEnumerable<PlannedChange> PlanExtensions()
+    {
+        foreach (var database in desired.Databases)
+        {
+            var exists = state.Databases.TryGetValue(database.Name, out var actual);
+            foreach (var extension in database.Extensions)
+            {
+                if (exists && actual!.Extensions.Contains(extension)) continue;
+                yield return Change(ChangeKind.Add, ObjectKind.Extension, $"{extension} in {database.Name}", "not installed",
+                    engine.CreateExtension(database.Name, extension, desired.UserOf(database).Account), drift: exists);
+            }
+        }
+    }
+
+    private void PlanExtraAccounts()
+    {
+        var managedNames = desired.Users.ToDictionary(u => u.Account.Name, u => u.Account);
+        foreach (var actual in state.Accounts)
+        {
+            if (!managedNames.TryGetValue(actual.Account.Name, out var wantedAccount) || wantedAccount == actual.Account) continue;
+            var why = actual.Account.Host == "%" ? "host '%' accepts logins from anywhere" : "host is not the app server";
+            Extra(ObjectKind.User, actual.Account.ToString(), $"{why}; the estate has {wantedAccount} only", engine.DropAccount(actual.Account));
+        }
+    }
+
+    private void Extra(ObjectKind kind, string subject, string reason, IReadOnlyList<SqlStatement> statements) => _extras.Add(
+        Change(prune ? ChangeKind.Revoke : ChangeKind.Unmanaged, kind, subject, prune ? reason : reason + " (removed with --prune)", statements, drift: true));
+
+    private PlannedChange Change(ChangeKind kind, ObjectKind kind2, string subject, string reason, IReadOnlyList<SqlStatement> statements, bool drift, string? manualFix = null) =>
+        new(ServerName, kind, kind2, subject, reason, statements, drift, manualFix);
+}

@@ -1,0 +1,47 @@
+using Rollout.Provisioner.Engines.MariaDb;
+using Rollout.Topology.Model;
+
+namespace Rollout.Provisioner.Tests.Engines;
+
+public sealed class MariaDbSyntaxTests
+{
+    [Theory]
+    [InlineData("mo_crm", "`mo_crm`")]
+    [InlineData("we`ird", "`we``ird`")]
+    public void Identifiers_are_backticked_with_backticks_doubled(string name, string expected) =>
+        Assert.Equal(expected, MariaDbSyntax.Identifier(name));
+
+    [Theory]
+    [InlineData("svc_crm", "'svc_crm'")]
+    [InlineData("o'brien", "'o''brien'")]
+    [InlineData("back\\slash", "'back\\\\slash'")]
+    public void String_literals_escape_quotes_and_backslashes(string value, string expected) =>
+        Assert.Equal(expected, MariaDbSyntax.Literal(value));
+
+    [Theory]
+    [InlineData("mo_crm", "mo\\_crm")]
+    [InlineData("mo_api_stg", "mo\\_api\\_stg")]
+    [InlineData("100%", "100\\%")]
+    public void Grant_patterns_escape_the_wildcards(string database, string expected) =>
+        Assert.Equal(expected, MariaDbSyntax.GrantPattern(database));
+
+    [Theory]
+    [InlineData("mo\\_crm", "mo_crm", true)]
+    [InlineData("mo\\_crm", "moXcrm", false)]
+    [InlineData("mo_crm", "moXcrm", true)]   // an unescaped grant is a wildcard: why we escape
+    [InlineData("mo%", "mo_nextcloud", true)]
+    [InlineData("mo%", "other", false)]
+    [InlineData("mo\\_crm", "mo_crm2", false)]
+    public void Grant_patterns_match_like_the_server_does(string pattern, string database, bool matches) =>
+        Assert.Equal(matches, MariaDbSyntax.PatternMatches(pattern, database));
+
+    [Fact]
+    public void The_native_hash_is_what_MariaDB_stores_for_the_password()
+    {
+        // SELECT PASSWORD('pw') on MariaDB 10.11, and the authentication_string it stores for IDENTIFIED BY 'pw'.
+        Assert.Equal("*D821809F681A40A6E379B50D0463EFAE20BDD122", MariaDbNativePassword.Hash(new Secret("pw")));
+        Assert.True(MariaDbNativePassword.Matches("*d821809f681a40a6e379b50d0463efae20bdd122", new Secret("pw")));
+        Assert.False(MariaDbNativePassword.Matches("*D821809F681A40A6E379B50D0463EFAE20BDD122", new Secret("pw2")));
+        Assert.False(MariaDbNativePassword.Matches("", new Secret("")));
+    }
+}

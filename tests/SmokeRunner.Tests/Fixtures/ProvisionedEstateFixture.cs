@@ -1,0 +1,89 @@
+using Rollout.AppHost.Testing;
+using Rollout.ServiceDefaults.Connections;
+using Rollout.ServiceDefaults.Secrets;
+using Rollout.SmokeRunner.Cli;
+using Rollout.Topology.Binding;
+using Rollout.Topology.Loading;
+using Rollout.Topology.Model;
+
+namespace Rollout.SmokeRunner.Tests.Fixtures;
+
+/// <summary>
+/// A running local stack (the AppHost's testing builder: real servers, torn down after) with the estate provisioned
+/// by <see cref="TestOnlyEstateProvisioner"/>: the correctly provisioned estate every failure test
+/// breaks one thing of, and repairs afterwards.
+/// </summary>
+public sealed class ProvisionedEstateFixture : IAsyncLifetime
+{
+    private TestingStack? _stack;
+
+    public string EstatePath { get; } = EstateLoader.Locate(AppContext.BaseDirectory);
+
+    public Estate Estate { get; private set; } = null!;
+
+    public EnvironmentBinding Binding { get; private set; } = null!;
+
+    public string StateDirectory => _stack!.StateDirectory;
+
+    public LocalSecretStore Secrets => _stack!.Secrets;
+
+    public async Task InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        _stack = await RolloutTestingBuilder.Create(EstatePath).StartAsync(timeout.Token);
+        Estate = _stack.Estate;
+        Binding = await _stack.BindAsync(timeout.Token);
+        await TestOnlyEstateProvisioner.ProvisionAsync(Binding, _stack.Secrets, timeout.Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_stack is not null) await _stack.DisposeAsync();
+    }
+
+    /// <summary>Runs the SmokeRunner in-process as a user would, against this stack; returns exit code and both outputs.</summary>
+    public async Task<SmokeRunOutput> RunSmokeAsync(params string[] extra)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var exit = await SmokeCli.RunAsync(["--env", "local", "--estate", EstatePath, "--state-dir", StateDirectory, .. extra], output, error, timeout.Token);
+        return new SmokeRunOutput(exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Stops one server of the stack (by its own process, through the AppHost's orchestrator).</summary>
+    public async Task StopServerAsync(string server)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await _stack!.Application.Orchestrator.Servers[server].StopAsync(timeout.Token);
+    }
+
+    /// <summary>Runs statements as the managed server's admin account (to break, then repair, one thing).</summary>
+    public async Task AdminAsync(string server, params string[] statements)
+    {
+        var endpoint = Binding.Servers[server];
+        await using var admin = DatabaseConnectionFactory.Admin(endpoint, endpoint.Engine == Engine.PostgreSql ? "postgres" : null, new ConnectionOptions(Pooling: false));
+        await admin.OpenAsync();
+        await TestOnlyEstateProvisioner.ExecuteAsync(admin, statements, CancellationToken.None);
+    }
+
+    /// <summary>Every secret value in the state directory's store: what must never appear in any output.</summary>
+    public async Task<IReadOnlyList<string>> SecretValuesAsync()
+    {
+        var values = new List<string>();
+        foreach (var name in await Secrets.NamesAsync(CancellationToken.None))
+            if (await Secrets.GetAsync(name, CancellationToken.None) is { } secret) values.Add(secret.Reveal());
+        return values;
+    }
+}
+
+public sealed record SmokeRunOutput(int ExitCode, string Output, string Error)
+{
+    public string All => Output + Error;
+}
+
+[CollectionDefinition(Name)]
+public sealed class ProvisionedEstateCollection : ICollectionFixture<ProvisionedEstateFixture>
+{
+    public const string Name = "provisioned estate";
+}
