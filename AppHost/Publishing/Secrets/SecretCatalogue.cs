@@ -12,18 +12,16 @@ public sealed record CatalogueSecret(string Name, SecretKind Kind, string Origin
 }
 
 /// <summary>
-/// The names of an environment's secrets, derived from the estate: every environment variable a
-/// setting of the environment reads (MYSQL_HOST, PG_ADMIN_PASS, SSH_USER, …) and the user/password
-/// pair of every enabled database (MO_CRM_DB_USER/PASS, PG_IDP_DB_USER/PASS, …). Nothing here is a
-/// second list of names.
+/// The variables a deployment must hand to the Provisioner and SmokeRunner of one environment: the
+/// plan's secret catalogue (<see cref="Topology.Secrets.SecretCatalogue"/>: SSH_*, provisioned hosts and
+/// ports, MO_CRM_DB_USER/PASS, PG_IDP_DB_USER/PASS, …) followed by the other variables the environment
+/// binding reads (app server and admin IPs, admin credentials, CA files, the existing server's endpoint).
+/// Both are derived from rollout.yaml; nothing here is a list of names.
 /// </summary>
 public sealed class SecretCatalogue
 {
-    /// <summary>
-    /// The deploy key for SSH_HOST. rollout.yaml models the SSH endpoint (deploy.ssh*) but key material
-    /// is not a setting; the plan names it SSH_PRIVATE_KEY next to SSH_HOST/SSH_USER.
-    /// </summary>
-    public const string SshPrivateKey = "SSH_PRIVATE_KEY";
+    /// <summary>The deploy key for SSH_HOST (the plan's name; rollout.yaml holds no key material).</summary>
+    public const string SshPrivateKey = Topology.Secrets.SecretCatalogue.SshPrivateKeyName;
 
     private SecretCatalogue(string environment, IReadOnlyList<CatalogueSecret> secrets)
     {
@@ -42,20 +40,23 @@ public sealed class SecretCatalogue
     public static SecretCatalogue For(Estate estate, EnvironmentSpec environment)
     {
         var secrets = new List<CatalogueSecret>();
+        foreach (var entry in Topology.Secrets.SecretCatalogue.For(estate, environment).Entries)
+        {
+            secrets.Add(entry.Origin switch
+            {
+                Topology.Secrets.SecretOriginKind.EstateLiteral => new CatalogueSecret(entry.Name, SecretKind.DatabaseUser, entry.OriginPath, entry.Literal),
+                Topology.Secrets.SecretOriginKind.ServicePassword => new CatalogueSecret(entry.Name, SecretKind.DatabasePassword, entry.OriginPath, null),
+                Topology.Secrets.SecretOriginKind.PrivateKey => new CatalogueSecret(entry.Name, SecretKind.SshKey, entry.OriginPath, null),
+                _ => new CatalogueSecret(entry.Name, SecretKind.Setting, entry.OriginPath, entry.Setting?.DefaultValue),
+            });
+        }
+
         void AddSetting(Setting? setting)
         {
             if (setting?.VariableName is { } name && secrets.All(s => s.Name != name))
                 secrets.Add(new CatalogueSecret(name, SecretKind.Setting, setting.Path, setting.DefaultValue));
         }
 
-        if (environment.Deploy is { } deploy)
-        {
-            AddSetting(deploy.SshHost);
-            AddSetting(deploy.SshPort);
-            AddSetting(deploy.SshUser);
-            secrets.Add(new CatalogueSecret(SshPrivateKey, SecretKind.SshKey, $"environments.{environment.Name}.deploy", null));
-            AddSetting(deploy.SshTargetDir);
-        }
         AddSetting(environment.AppServerIp);
         foreach (var adminIp in environment.AdminIps) AddSetting(adminIp);
         foreach (var server in estate.EnabledServers(environment))
@@ -66,11 +67,6 @@ public sealed class SecretCatalogue
             AddSetting(endpoint.AdminUser);
             AddSetting(endpoint.AdminPassword);
             AddSetting(endpoint.CaFile);
-        }
-        foreach (var database in estate.EnabledDatabases(environment))
-        {
-            secrets.Add(new CatalogueSecret(database.UserSecretName, SecretKind.DatabaseUser, $"databases.{database.Name}.user", database.User));
-            secrets.Add(new CatalogueSecret(database.PasswordSecretName, SecretKind.DatabasePassword, $"databases.{database.Name}", null));
         }
         return new SecretCatalogue(environment.Name, secrets);
     }
