@@ -12,6 +12,12 @@ public interface IDatabaseEngine
 {
     Engine Engine { get; }
 
+    /// <summary>
+    /// Databases every server of this engine has that no service user may reach (PostgreSQL's postgres and
+    /// template1 grant CONNECT to PUBLIC out of the box). PUBLIC's access there is revoked like on a managed database.
+    /// </summary>
+    IReadOnlyList<string> SharedDatabases { get; }
+
     /// <summary>Whether TLS is enforced per account (MariaDB REQUIRE SSL) rather than per pg_hba line.</summary>
     bool EnforcesTlsPerAccount { get; }
 

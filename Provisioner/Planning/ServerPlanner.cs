@@ -15,7 +15,7 @@ public sealed class ServerPlanner(IDatabaseEngine engine, DesiredServer desired,
     public IReadOnlyList<PlannedChange> Plan()
     {
         // Within each phase the estate's order; extras after everything the estate wants.
-        List<PlannedChange> changes = [.. PlanUsers(), .. PlanDatabases(), .. PlanGrants(), .. PlanExtensions()];
+        List<PlannedChange> changes = [.. PlanUsers(), .. PlanDatabases(), .. PlanGrants(), .. PlanSharedDatabases(), .. PlanExtensions()];
         PlanExtraAccounts();
         return [.. changes, .. _extras];
     }
@@ -111,7 +111,8 @@ public sealed class ServerPlanner(IDatabaseEngine engine, DesiredServer desired,
 
         // Grants of other accounts on managed databases, and grants of managed users elsewhere.
         foreach (var group in state.Grants
-                     .Where(g => !handled.Contains((g.Grantee, g.Scope)) && !g.Grantee.IsPublic && g.Grantee.Name != state.Admin.Name)
+                     .Where(g => !handled.Contains((g.Grantee, g.Scope)) && !g.Grantee.IsPublic && g.Grantee.Name != state.Admin.Name
+                                 && !engine.SharedDatabases.Contains(g.Database))
                      .GroupBy(g => (g.Grantee, g.Scope)))
         {
             var privileges = group.Select(g => g.Privilege).Distinct().Order().ToList();
@@ -120,6 +121,28 @@ public sealed class ServerPlanner(IDatabaseEngine engine, DesiredServer desired,
             var databases = string.Join(", ", group.Select(g => g.Database).Distinct());
             var where = managedDatabases.Contains(group.First().Database) ? $"on managed database {databases}" : $"on {databases}, outside its own database";
             Extra(ObjectKind.Grant, $"{group.Key.Grantee} on {group.Key.Scope}", $"{string.Join(", ", privileges)} {where} is not in the estate", statements);
+        }
+    }
+
+    /// <summary>
+    /// PUBLIC loses CONNECT and TEMPORARY on the engine's shared databases (postgres, template1), or every
+    /// service role could log in there. The admin is granted CONNECT first, so a non-superuser admin keeps
+    /// the maintenance database it connects to.
+    /// </summary>
+    private IEnumerable<PlannedChange> PlanSharedDatabases()
+    {
+        foreach (var database in engine.SharedDatabases)
+        {
+            var grants = state.Grants.Where(g => g.Database == database).ToList();
+            var publicPrivileges = grants.Where(g => g.Grantee.IsPublic).Select(g => g.Privilege).Distinct().Order().ToList();
+            if (publicPrivileges.Count == 0) continue;
+            var admin = new Account(state.Admin.Name, null);
+            var statements = new List<SqlStatement>();
+            if (!state.Admin.IsSuperuser && !grants.Any(g => g.Grantee == admin && g.Privilege == "CONNECT"))
+                statements.AddRange(engine.Grant(admin, database, database, ["CONNECT"], state));
+            statements.AddRange(engine.Revoke(Account.Public, database, database, publicPrivileges));
+            yield return Change(ChangeKind.Revoke, ObjectKind.Grant, $"{Account.PublicName} on {database}",
+                $"every role may {string.Join(", ", publicPrivileges)} on the shared database {database}", statements, drift: true);
         }
     }
 

@@ -18,6 +18,8 @@ public sealed class MariaDbEngine : IDatabaseEngine
 
     public bool EnforcesTlsPerAccount => true;
 
+    public IReadOnlyList<string> SharedDatabases => [];
+
     public async Task<ServerState> ReadStateAsync(DesiredServer desired, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(desired.Endpoint, cancellationToken);

@@ -24,7 +24,7 @@ internal static class PostgreSqlCatalogReader
         JOIN pg_roles o ON o.oid = d.datdba
         LEFT JOIN LATERAL aclexplode(COALESCE(d.datacl, acldefault('d', d.datdba))) a ON true
         LEFT JOIN pg_roles g ON g.oid = a.grantee
-        WHERE NOT d.datistemplate
+        WHERE NOT d.datistemplate OR d.datname = 'template1'
         """;
 
     private const string ExtensionsQuery = "SELECT name FROM pg_available_extensions";
@@ -98,7 +98,7 @@ internal static class PostgreSqlCatalogReader
             // The owner's own ACL entries come with ownership; only others' entries are grants to compare.
             if (grantee is null || grantee == owner) continue;
             var account = grantee == Account.PublicName ? Account.Public : new Account(grantee, null);
-            if (managed || (!account.IsPublic && managedUsers.Contains(grantee)))
+            if (managed || PostgreSqlEngine.SharedDatabaseNames.Contains(name) || (!account.IsPublic && managedUsers.Contains(grantee)))
                 grants.Add(new ActualGrant(account, name, name, rows.GetString(6)));
         }
 

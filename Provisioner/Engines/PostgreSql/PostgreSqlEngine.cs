@@ -24,6 +24,10 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
 
     public bool EnforcesTlsPerAccount => false;
 
+    public static readonly IReadOnlyList<string> SharedDatabaseNames = ["postgres", "template1"];
+
+    public IReadOnlyList<string> SharedDatabases => SharedDatabaseNames;
+
     public async Task<ServerState> ReadStateAsync(DesiredServer desired, CancellationToken cancellationToken)
     {
         ServerState state;

@@ -24,6 +24,10 @@ public sealed class PlanApplyTests(ProvisionerStack stack) : IAsyncLifetime
         Assert.Equal(9, Subjects("grant").Length); // PostgreSQL users get their database by ownership (CREATE DATABASE … OWNER)
         Assert.Equal(6, Subjects("extension").Length);
         Assert.Contains("svc_crm@127.0.0.1 on mo_crm", Subjects("grant"));
+        // PostgreSQL's shared databases lose PUBLIC's CONNECT, or every service role could log in there.
+        var revoked = changes.Where(c => c.GetProperty("kind").GetString() == "revoke").Select(c => c.GetProperty("subject").GetString()).ToArray();
+        Assert.Contains("PUBLIC on postgres", revoked);
+        Assert.Contains("PUBLIC on template1", revoked);
         Assert.DoesNotContain(changes, c => c.GetProperty("subject").GetString()!.Contains("mo_main", StringComparison.Ordinal));
 
         var apply = await stack.LocalAsync("apply");
