@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Rollout.Provisioner.Commands;
+using Rollout.ServiceDefaults.Redaction;
 
+// Last line of defence: every secret registered by the commands is masked in anything printed.
+RedactingTextWriter.InstallOnConsole(SecretRedactor.Shared);
 var io = CommandIo.FromConsole();
 var root = new RootCommand("Rollout Provisioner: plan, apply and drift for the databases, users and grants of rollout.yaml; secrets and rotation.");
 root.Add(PlanCommand.Create(io));

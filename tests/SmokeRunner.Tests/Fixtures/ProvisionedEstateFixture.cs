@@ -1,4 +1,7 @@
 using Rollout.AppHost.Testing;
+using Rollout.Provisioner.Applying;
+using Rollout.Provisioner.Passwords;
+using Rollout.Provisioner.Planning;
 using Rollout.ServiceDefaults.Connections;
 using Rollout.ServiceDefaults.Secrets;
 using Rollout.SmokeRunner.Cli;
@@ -10,7 +13,7 @@ namespace Rollout.SmokeRunner.Tests.Fixtures;
 
 /// <summary>
 /// A running local stack (the AppHost's testing builder: real servers, torn down after) with the estate provisioned
-/// by <see cref="TestOnlyEstateProvisioner"/>: the correctly provisioned estate every failure test
+/// by the real Provisioner (plan, then apply): the correctly provisioned estate every failure test
 /// breaks one thing of, and repairs afterwards.
 /// </summary>
 public sealed class ProvisionedEstateFixture : IAsyncLifetime
@@ -33,7 +36,9 @@ public sealed class ProvisionedEstateFixture : IAsyncLifetime
         _stack = await RolloutTestingBuilder.Create(EstatePath).StartAsync(timeout.Token);
         Estate = _stack.Estate;
         Binding = await _stack.BindAsync(timeout.Token);
-        await TestOnlyEstateProvisioner.ProvisionAsync(Binding, _stack.Secrets, timeout.Token);
+        var passwords = ServicePasswords.Generating(_stack.Secrets);
+        var plan = await new EnvironmentPlanner(Binding, passwords).PlanAsync(prune: true, timeout.Token);
+        await new PlanExecutor(passwords).ExecuteAsync(plan, _ => Task.CompletedTask, timeout.Token);
     }
 
     public async Task DisposeAsync()
@@ -64,7 +69,12 @@ public sealed class ProvisionedEstateFixture : IAsyncLifetime
         var endpoint = Binding.Servers[server];
         await using var admin = DatabaseConnectionFactory.Admin(endpoint, endpoint.Engine == Engine.PostgreSql ? "postgres" : null, new ConnectionOptions(Pooling: false));
         await admin.OpenAsync();
-        await TestOnlyEstateProvisioner.ExecuteAsync(admin, statements, CancellationToken.None);
+        foreach (var sql in statements)
+        {
+            await using var command = admin.CreateCommand();
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
+        }
     }
 
     /// <summary>Every secret value in the state directory's store: what must never appear in any output.</summary>
