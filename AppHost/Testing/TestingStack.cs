@@ -72,14 +72,19 @@ public sealed class TestingStack : IAsyncDisposable
             DeleteQuietly(StateDirectory);
     }
 
+    /// <summary>Deletes a test state directory; retried because a just-stopped server may still be flushing a file.</summary>
     internal static void DeleteQuietly(string directory)
     {
-        try
+        for (var attempt = 1; attempt <= 5 && Directory.Exists(directory); attempt++)
         {
-            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Thread.Sleep(200);
+            }
         }
     }
 }
