@@ -141,8 +141,12 @@ public sealed class ServerPlanner(IDatabaseEngine engine, DesiredServer desired,
             if (!state.Admin.IsSuperuser && !grants.Any(g => g.Grantee == admin && g.Privilege == "CONNECT"))
                 statements.AddRange(engine.Grant(admin, database, database, ["CONNECT"], state));
             statements.AddRange(engine.Revoke(Account.Public, database, database, publicPrivileges));
+            var manualFix = state.Admin.ForeignSharedDatabases?.TryGetValue(database, out var owner) == true
+                ? $"admin '{state.Admin.Name}' is neither a superuser nor the owner of {database} (owner '{owner}'), so the server would ignore the REVOKE. " +
+                  $"Run as a superuser: {string.Join(" ", statements.Select(s => s.Display + ";"))}"
+                : null;
             yield return Change(ChangeKind.Revoke, ObjectKind.Grant, $"{Account.PublicName} on {database}",
-                $"every role may {string.Join(", ", publicPrivileges)} on the shared database {database}", statements, drift: true);
+                $"every role may {string.Join(", ", publicPrivileges)} on the shared database {database}", statements, drift: true, manualFix);
         }
     }
 

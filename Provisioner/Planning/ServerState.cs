@@ -26,8 +26,13 @@ public sealed record ActualAccount(Account Account, bool RequiresTls, string? Cr
 /// </summary>
 public sealed record ActualGrant(Account Grantee, string Database, string Scope, string Privilege);
 
-/// <summary>What the admin account of a server may do, for the preflight and for engine-specific statements.</summary>
-public sealed record AdminFacts(string Name, bool IsSuperuser, IReadOnlySet<string> Privileges, IReadOnlySet<string> MemberOf);
+/// <summary>
+/// What the admin account of a server may do, for the preflight and for engine-specific statements.
+/// ForeignSharedDatabases: shared databases whose access the admin cannot change (not a superuser, not
+/// their owner), with their owner; PostgreSQL ignores such a REVOKE with a mere warning.
+/// </summary>
+public sealed record AdminFacts(string Name, bool IsSuperuser, IReadOnlySet<string> Privileges, IReadOnlySet<string> MemberOf,
+    IReadOnlyDictionary<string, string>? ForeignSharedDatabases = null);
 
 /// <summary>
 /// A server's actual state, read with a constant number of catalog queries (plus one connection per

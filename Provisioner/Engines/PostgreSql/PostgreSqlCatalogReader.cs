@@ -76,12 +76,15 @@ internal static class PostgreSqlCatalogReader
         await rows.NextResultAsync(cancellationToken);
         var databases = new Dictionary<string, ActualDatabase>(StringComparer.Ordinal);
         var grants = new List<ActualGrant>();
+        var foreignShared = new Dictionary<string, string>(StringComparer.Ordinal);
         while (await rows.ReadAsync(cancellationToken))
         {
             var name = rows.GetString(0);
             var owner = rows.GetString(4);
             var grantee = rows.IsDBNull(5) ? null : rows.GetString(5);
             var managed = managedDatabases.Contains(name);
+            if (PostgreSqlEngine.SharedDatabaseNames.Contains(name) && !admin.IsSuperuser && owner != admin.Name && !admin.MemberOf.Contains(owner))
+                foreignShared[name] = owner;
             if (managed && !databases.ContainsKey(name))
             {
                 databases[name] = new ActualDatabase(name, new Dictionary<string, string>
@@ -114,7 +117,7 @@ internal static class PostgreSqlCatalogReader
             .Where(r => managedUsers.Contains(r.Name) || grants.Any(g => g.Grantee.Name == r.Name))
             .Select(r => new ActualAccount(new Account(r.Name, null), RequiresTls: false, r.Password, r.Global))
             .ToList();
-        var state = new ServerState(databases, accounts, grants, admin, available, CatalogQueries: 5);
+        var state = new ServerState(databases, accounts, grants, admin with { ForeignSharedDatabases = foreignShared }, available, CatalogQueries: 5);
         return (state, ownedExtensions);
     }
 

@@ -80,35 +80,10 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
         if (locales.Count > 0)
         {
             await using var connection = await OpenAsync(desired.Endpoint, null, cancellationToken);
-            foreach (var locale in locales)
-                if (await ProbeLocaleAsync(connection, locale, cancellationToken) is { } problem)
-                    errors.Add($"{desired.Endpoint}: locale '{locale}' (needed by {string.Join(", ", toCreate.Where(d => d.LcCollate == locale || d.LcCtype == locale).Select(d => d.Name))}) does not exist on the server: {problem}. " +
-                               $"Fix: generate it on the database server (Debian: add '{locale} UTF-8' to /etc/locale.gen, run locale-gen) and restart PostgreSQL.");
+            foreach (var (locale, problem) in await PostgreSqlLocaleProbe.FindMissingAsync(connection, admin.Name, locales, cancellationToken))
+                errors.Add($"{desired.Endpoint}: locale '{locale}' (needed by {string.Join(", ", toCreate.Where(d => d.LcCollate == locale || d.LcCtype == locale).Select(d => d.Name))}) {problem}");
         }
         return errors;
-    }
-
-    /// <summary>
-    /// Asks the server itself, the authority on its locales (pg_collation only lists what existed at
-    /// initdb): a temporary collation in a transaction that is always rolled back, so nothing changes.
-    /// </summary>
-    private static async Task<string?> ProbeLocaleAsync(NpgsqlConnection connection, string locale, CancellationToken cancellationToken)
-    {
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        try
-        {
-            await using var command = new NpgsqlCommand($"CREATE COLLATION pg_temp.rollout_locale_probe (LC_COLLATE = {Literal(locale)}, LC_CTYPE = {Literal(locale)})", connection, transaction);
-            await command.ExecuteNonQueryAsync(cancellationToken);
-            return null;
-        }
-        catch (PostgresException e)
-        {
-            return e.MessageText;
-        }
-        finally
-        {
-            await transaction.RollbackAsync(cancellationToken);
-        }
     }
 
     public Account AccountFor(DatabaseSpec database, string appServerHost) => new(database.User, null);
@@ -198,14 +173,32 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
 
     public async Task ExecuteAsync(ServerEndpoint endpoint, IReadOnlyList<SqlStatement> statements, Func<SqlStatement, Task> executed, CancellationToken cancellationToken)
     {
-        var connections = new Dictionary<string, NpgsqlConnection>();
+        // One session on the maintenance database for the whole run, and at most one more on the database
+        // the statements currently target: holding a session per database would exhaust max_connections
+        // on a server with more databases than connection slots (the 1,000-database benchmark did).
+        NpgsqlConnection? maintenance = null;
+        NpgsqlConnection? current = null;
+        string? currentDatabase = null;
         try
         {
             foreach (var statement in statements)
             {
-                var key = statement.Database ?? "";
-                if (!connections.TryGetValue(key, out var connection))
-                    connections[key] = connection = await OpenAsync(endpoint, statement.Database, cancellationToken);
+                NpgsqlConnection connection;
+                if (statement.Database is null)
+                {
+                    connection = maintenance ??= await OpenAsync(endpoint, null, cancellationToken);
+                }
+                else
+                {
+                    if (current is null || currentDatabase != statement.Database)
+                    {
+                        if (current is not null) await current.DisposeAsync();
+                        current = null;
+                        current = await OpenAsync(endpoint, statement.Database, cancellationToken);
+                        currentDatabase = statement.Database;
+                    }
+                    connection = current;
+                }
                 // Autocommit, one statement at a time: CREATE DATABASE cannot run in a transaction block,
                 // and statements of one server run in order on one session (DCL per role never races).
                 await using var command = new NpgsqlCommand(statement.Text, connection);
@@ -222,7 +215,8 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
         }
         finally
         {
-            foreach (var connection in connections.Values) await connection.DisposeAsync();
+            if (current is not null) await current.DisposeAsync();
+            if (maintenance is not null) await maintenance.DisposeAsync();
         }
     }
 

@@ -118,8 +118,8 @@ public sealed class ProvisionerStack : IAsyncLifetime
         foreach (var database in Estate.DatabasesOn(PostgreSqlName))
             await PostgresAsync($"DROP DATABASE IF EXISTS \"{database.Name}\" WITH (FORCE)");
         var roles = (await PostgresAsync("SELECT rolname FROM pg_roles WHERE rolname LIKE 'svc\\_%' OR rolname = 'rollout_weak'")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        // A role holding a privilege on a shared database (the weak admin's CONNECT on postgres) cannot be dropped before it is revoked.
-        foreach (var role in roles) await PostgresAsync($"REVOKE ALL ON DATABASE postgres FROM \"{role}\"; DROP ROLE \"{role}\"");
+        // A role holding a privilege on a shared database (the weak admin's CONNECT on postgres or template1) cannot be dropped before it is revoked.
+        foreach (var role in roles) await PostgresAsync($"REVOKE ALL ON DATABASE postgres FROM \"{role}\"; REVOKE ALL ON DATABASE template1 FROM \"{role}\"; DROP ROLE \"{role}\"");
         foreach (var database in Estate.Databases.Where(d => d.ServerName != PleskName))
             await Secrets.RemoveAsync(database.PasswordSecretName, default);
     }
