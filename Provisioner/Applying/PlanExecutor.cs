@@ -37,11 +37,13 @@ public sealed class PlanExecutor(ServicePasswords passwords)
 
     private async Task StoreNewPasswordsAsync(ProvisioningPlan plan, CancellationToken cancellationToken)
     {
+        var newPasswords = new Dictionary<string, Rollout.Topology.Model.Secret>(StringComparer.Ordinal);
         foreach (var server in plan.Servers)
         {
             var accountsWithUserChanges = server.Executable.Where(c => c.Object == ObjectKind.User).Select(c => c.Subject).ToHashSet();
             foreach (var user in server.Desired.Users.Where(u => u.PasswordIsNew && accountsWithUserChanges.Contains(u.Account.ToString())))
-                await passwords.SaveAsync(user.PasswordSecretName, user.Password, cancellationToken);
+                newPasswords[user.PasswordSecretName] = user.Password;
         }
+        await passwords.SaveManyAsync(newPasswords, cancellationToken);
     }
 }

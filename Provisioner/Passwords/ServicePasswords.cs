@@ -31,6 +31,9 @@ public sealed class ServicePasswords
 
     public Task<Secret?> GetAsync(string name, CancellationToken cancellationToken) => _source.GetAsync(name, cancellationToken);
 
+    public Task<IReadOnlyDictionary<string, Secret>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
+        _source.GetManyAsync(names, cancellationToken);
+
     /// <summary>32 random bytes, base64: the plan's `openssl rand -base64 32`.</summary>
     public static Secret Generate() => new(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
 
@@ -38,5 +41,12 @@ public sealed class ServicePasswords
     {
         if (_store is null) throw new InvalidOperationException($"{_source.Description} cannot store secrets.");
         await _store.SetAsync(name, value, cancellationToken);
+    }
+
+    public async Task SaveManyAsync(IReadOnlyDictionary<string, Secret> values, CancellationToken cancellationToken)
+    {
+        if (values.Count == 0) return;
+        if (_store is null) throw new InvalidOperationException($"{_source.Description} cannot store secrets.");
+        await _store.SetManyAsync(values, cancellationToken);
     }
 }

@@ -12,5 +12,8 @@ public sealed record DesiredUser(Account Account, DatabaseSpec Database, Secret 
 /// <summary>What the estate wants on one (non-existing) server of a bound environment.</summary>
 public sealed record DesiredServer(ServerEndpoint Endpoint, IReadOnlyList<DatabaseSpec> Databases, IReadOnlyList<DesiredUser> Users, GrantPolicy Grants)
 {
-    public DesiredUser UserOf(DatabaseSpec database) => Users.First(u => u.Database.Name == database.Name);
+    private Dictionary<string, DesiredUser>? _userByDatabase;
+
+    public DesiredUser UserOf(DatabaseSpec database) =>
+        (_userByDatabase ??= Users.ToDictionary(u => u.Database.Name, StringComparer.Ordinal))[database.Name];
 }

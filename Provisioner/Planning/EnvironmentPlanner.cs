@@ -55,9 +55,10 @@ public sealed class EnvironmentPlanner(EnvironmentBinding binding, ServicePasswo
             if (databases.Count == 0) continue;
             var engine = Engines.EngineCatalog.For(endpoint.Engine);
             var users = new List<DesiredUser>();
+            var stored = await passwords.GetManyAsync(databases.Select(d => d.PasswordSecretName).ToList(), cancellationToken);
             foreach (var database in databases)
             {
-                var password = await passwords.GetAsync(database.PasswordSecretName, cancellationToken);
+                var password = stored.GetValueOrDefault(database.PasswordSecretName);
                 var isNew = password is null;
                 if (password is null)
                 {

@@ -9,16 +9,18 @@ using Rollout.ServiceDefaults.Local;
 using Rollout.ServiceDefaults.Secrets;
 using Rollout.Topology.Loading;
 
-// Provisioner benchmarks (issue 3). Usage: dotnet run -c Release --project bench/provisioner [-- --runs 5 --count 1000]
+// Provisioner benchmarks (issue 3). Usage: dotnet run -c Release --project bench/provisioner [-- --runs 5 --count 1000 [--provisioner-dll <path>] [--keep]]
 // Starts a real local stack with the shared testing builder and measures:
 //   1. a no-op `plan --env local` of the estate in rollout.yaml, whole process (dotnet exec …);
 //   2. `apply` of a generated estate with N databases + users on one MariaDB and N on one PostgreSQL (per server);
 //   3. a no-op `plan` of that generated estate, whole process.
 var runs = Argument("--runs", 5);
 var count = Argument("--count", 1000);
-var provisioner = Path.Combine(AppContext.BaseDirectory, "Rollout.Provisioner.dll");
+// --provisioner-dll: measure another build of the same code, e.g. a ReadyToRun publish (see docs/benchmarks.md).
+var provisioner = ArgumentText("--provisioner-dll") ?? Path.Combine(AppContext.BaseDirectory, "Rollout.Provisioner.dll");
 var estatePath = EstateLoader.Locate(AppContext.BaseDirectory);
 
+Console.WriteLine($"provisioner: {provisioner}");
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {File.ReadLines("/proc/meminfo").First().Split(':')[1].Trim()} RAM, load {File.ReadAllText("/proc/loadavg").Split(' ')[0]}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; runs {runs}");
 
 // One stack serves both estates: the generated one has the same servers (and the Plesk stand-in's five databases).
@@ -54,6 +56,13 @@ try
     times.Clear();
     for (var i = 0; i < runs; i++) times.Add(await RunProcessAsync("plan", stack.StateDirectory, generated));
     Report($"no-op plan, {count} + {count} databases, whole process", times, goal: 2.0);
+
+    if (args.Contains("--keep"))
+    {
+        // For profiling: the stack stays up (state directory and estate printed) until standard input closes.
+        Console.WriteLine($"kept: --state-dir {stack.StateDirectory} --estate {generated}");
+        await Console.In.ReadToEndAsync();
+    }
 }
 finally
 {
@@ -99,6 +108,12 @@ void Report(string what, List<double> seconds, double goal)
     seconds.Sort();
     var median = seconds[seconds.Count / 2];
     Console.WriteLine($"{what}: median {median:F2} s of {seconds.Count} (min {seconds[0]:F2}, max {seconds[^1]:F2}); goal <= {goal:F0} s {(median <= goal ? "OK" : "MISSED")}");
+}
+
+string? ArgumentText(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
 }
 
 int Argument(string name, int fallback)

@@ -98,7 +98,9 @@ internal static class MariaDbCatalogReader
         {
             var grantee = ToAccount(reader.GetString(userColumn), reader.GetString(hostColumn));
             var pattern = reader.GetString(dbColumn);
-            var covered = managedDatabases.Where(d => MariaDbSyntax.PatternMatches(pattern, d)).ToList();
+            var covered = MariaDbSyntax.LiteralName(pattern) is { } literal
+                ? (managedDatabases.Contains(literal) ? [literal] : new List<string>())
+                : managedDatabases.Where(d => MariaDbSyntax.PatternMatches(pattern, d)).ToList();
             if (covered.Count == 0 && !managedUsers.Contains(grantee.Name)) continue;
             if (covered.Count == 0) covered.Add(pattern);
             foreach (var (index, name) in privilegeColumns)
@@ -121,8 +123,9 @@ internal static class MariaDbCatalogReader
             }, new HashSet<string>());
         }
 
+        var grantees = grants.Select(g => g.Grantee).ToHashSet();
         var relevantAccounts = accountRows
-            .Where(a => managedUsers.Contains(a.Account.Name) || grants.Any(g => g.Grantee == a.Account))
+            .Where(a => managedUsers.Contains(a.Account.Name) || grantees.Contains(a.Account))
             .Select(a => new ActualAccount(a.Account, a.Tls, a.Hash,
                 globalPrivileges.TryGetValue(Grantee(a.Account), out var set) ? set : new HashSet<string>()))
             .ToList();

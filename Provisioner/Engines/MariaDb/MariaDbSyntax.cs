@@ -41,6 +41,23 @@ public static class MariaDbSyntax
                 .Replace("_", "\\_", StringComparison.Ordinal)
                 .Replace("%", "\\%", StringComparison.Ordinal);
 
+    /// <summary>
+    /// The one database name a pattern without wildcards stands for (escapes removed), or null when it has
+    /// a wildcard and may cover several: then <see cref="PatternMatches"/> decides per name.
+    /// </summary>
+    public static string? LiteralName(string pattern)
+    {
+        var name = new System.Text.StringBuilder(pattern.Length);
+        for (var p = 0; p < pattern.Length; p++)
+        {
+            var c = pattern[p];
+            if (c == '%' || c == '_') return null;
+            if (c == '\\' && p + 1 < pattern.Length) c = pattern[++p];
+            name.Append(c);
+        }
+        return name.ToString();
+    }
+
     /// <summary>Whether a mysql.db pattern (LIKE syntax, backslash escapes) covers the database name.</summary>
     public static bool PatternMatches(string pattern, string database)
     {

@@ -35,6 +35,15 @@ public sealed class MariaDbSyntaxTests
     public void Grant_patterns_match_like_the_server_does(string pattern, string database, bool matches) =>
         Assert.Equal(matches, MariaDbSyntax.PatternMatches(pattern, database));
 
+    [Theory]
+    [InlineData("mo\\_crm", "mo_crm")]
+    [InlineData("100\\%", "100%")]
+    [InlineData("back\\\\slash", "back\\slash")]
+    [InlineData("mo_crm", null)]   // unescaped: a wildcard, may cover many names
+    [InlineData("mo%", null)]
+    public void A_pattern_without_wildcards_stands_for_exactly_one_name(string pattern, string? name) =>
+        Assert.Equal(name, MariaDbSyntax.LiteralName(pattern));
+
     [Fact]
     public void The_native_hash_is_what_MariaDB_stores_for_the_password()
     {
