@@ -107,6 +107,15 @@ public sealed class ProvisionerStack : IAsyncLifetime
         return result.Out;
     }
 
+    /// <summary>Asserts that no managed database or service user exists on the managed servers.</summary>
+    public async Task AssertNothingCreatedAsync()
+    {
+        Assert.Equal("", (await MariaDbAdminAsync(MariaDb, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'mo\\_%'")).Trim());
+        Assert.Equal("", (await MariaDbAdminAsync(MariaDb, "SELECT User FROM mysql.global_priv WHERE User LIKE 'svc\\_%'")).Trim());
+        Assert.Equal("", (await PostgresAsync("SELECT string_agg(datname, ',') FROM pg_database WHERE datname LIKE 'mo\\_%'")).Trim());
+        Assert.Equal("", (await PostgresAsync("SELECT string_agg(rolname, ',') FROM pg_roles WHERE rolname LIKE 'svc\\_%'")).Trim());
+    }
+
     /// <summary>Removes every managed database and service user from the managed servers (the Plesk stand-in is left alone).</summary>
     public async Task ResetAsync()
     {

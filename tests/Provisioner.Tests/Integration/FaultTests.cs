@@ -14,14 +14,6 @@ public sealed class FaultTests(ProvisionerStack stack) : IAsyncLifetime
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    private async Task AssertNothingCreatedAsync()
-    {
-        Assert.Equal("", (await stack.MariaDbAdminAsync(stack.MariaDb, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'mo\\_%'")).Trim());
-        Assert.Equal("", (await stack.MariaDbAdminAsync(stack.MariaDb, "SELECT User FROM mysql.global_priv WHERE User LIKE 'svc\\_%'")).Trim());
-        Assert.Equal("", (await stack.PostgresAsync("SELECT string_agg(datname, ',') FROM pg_database WHERE datname LIKE 'mo\\_%'")).Trim());
-        Assert.Equal("", (await stack.PostgresAsync("SELECT string_agg(rolname, ',') FROM pg_roles WHERE rolname LIKE 'svc\\_%'")).Trim());
-    }
-
     [Fact]
     public async Task An_unreachable_server_is_named_with_host_and_port_and_nothing_changes_on_the_other()
     {
@@ -33,7 +25,7 @@ public sealed class FaultTests(ProvisionerStack stack) : IAsyncLifetime
         Assert.Equal(1, apply.ExitCode);
         Assert.Contains($"server 'external-postgres' at 127.0.0.1:{closedPort.ToString(CultureInfo.InvariantCulture)} is unreachable", apply.Error);
         Assert.Contains("Nothing was changed", apply.Error);
-        await AssertNothingCreatedAsync();
+        await stack.AssertNothingCreatedAsync();
     }
 
     [Fact]
@@ -47,7 +39,7 @@ public sealed class FaultTests(ProvisionerStack stack) : IAsyncLifetime
         Assert.Equal(1, apply.ExitCode);
         Assert.Contains($"server 'external-mariadb' at 127.0.0.1:{stack.MariaDb.Port.ToString(CultureInfo.InvariantCulture)}: login as 'rollout_admin' was refused", apply.Error);
         Assert.DoesNotContain(wrong.Reveal(), apply.All);
-        await AssertNothingCreatedAsync();
+        await stack.AssertNothingCreatedAsync();
     }
 
     [Fact]
@@ -65,83 +57,7 @@ public sealed class FaultTests(ProvisionerStack stack) : IAsyncLifetime
         Assert.Contains("admin 'rollout_weak' lacks the global privilege(s) CREATE USER", plan.Error);
         Assert.Contains("admin role 'rollout_weak' lacks CREATEDB and CREATEROLE", plan.Error);
         Assert.DoesNotContain(password, plan.All);
-        await AssertNothingCreatedAsync();
-    }
-
-    [Fact]
-    public async Task A_server_with_fewer_connection_slots_than_databases_is_provisioned_on_two_sessions()
-    {
-        // The admin may hold two sessions: one for the server-wide statements, one for the database being set up
-        // (extensions). Holding a session per database, as an earlier version did, failed with 53300.
-        // The shared databases are prepared as a DBA hands them to a non-superuser admin (see the next test).
-        var password = await CreateNonSuperuserAdminAsync("CONNECTION LIMIT 2");
-        await stack.PostgresAsync("REVOKE ALL ON DATABASE postgres FROM PUBLIC; REVOKE ALL ON DATABASE template1 FROM PUBLIC; GRANT CONNECT ON DATABASE template1 TO rollout_weak");
-        var variables = Staging.Variables(stack, "rollout_weak", stack.MariaDb.AdminPassword.Reveal(), password);
-        variables["MYSQL_ADMIN_USER"] = LocalSecretNames.AdminUser;
-
-        var apply = await stack.ProvisionerAsync(variables, "apply", "--env", "staging");
-        Assert.True(apply.ExitCode == 0, apply.All);
-        var plan = await stack.ProvisionerAsync(variables, "plan", "--env", "staging");
-        Assert.True(plan.ExitCode == 0, plan.All);
-        var extensions = await stack.PostgresAsync("SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension WHERE extname <> 'plpgsql'", "mo_grafana");
-        Assert.Equal("pgcrypto,uuid-ossp", extensions.Trim());
-    }
-
-    [Fact]
-    public async Task A_non_superuser_admin_that_cannot_revoke_public_on_shared_databases_gets_the_statements_for_a_superuser()
-    {
-        // PostgreSQL ignores a REVOKE by a non-owner with a mere warning: planning it as executable never converged.
-        var password = await CreateNonSuperuserAdminAsync("");
-        await stack.PostgresAsync("GRANT CONNECT, TEMPORARY ON DATABASE postgres TO PUBLIC; GRANT CONNECT ON DATABASE template1 TO PUBLIC");
-        var variables = Staging.Variables(stack, "rollout_weak", stack.MariaDb.AdminPassword.Reveal(), password);
-        variables["MYSQL_ADMIN_USER"] = LocalSecretNames.AdminUser;
-
-        var apply = await stack.ProvisionerAsync(variables, "apply", "--env", "staging");
-        Assert.True(apply.ExitCode == 0, apply.All);
-        Assert.Contains("2 drift(s) need a manual fix", apply.Out);
-        var plan = await stack.ProvisionerAsync(variables, "plan", "--env", "staging", "--output", "json");
-        Assert.Equal(2, plan.ExitCode);
-        var fixes = JsonDocument.Parse(plan.Out).RootElement.GetProperty("servers").EnumerateArray()
-            .SelectMany(s => s.GetProperty("changes").EnumerateArray())
-            .Select(c => c.GetProperty("manualFix")).Where(f => f.ValueKind == JsonValueKind.String).Select(f => f.GetString()!).ToList();
-        Assert.Equal(2, fixes.Count);
-        Assert.Contains(fixes, f => f.Contains("admin 'rollout_weak' is neither a superuser nor the owner of postgres", StringComparison.Ordinal)
-                                    && f.Contains("Run as a superuser: REVOKE ALL ON DATABASE \"postgres\" FROM PUBLIC;", StringComparison.Ordinal));
-        Assert.Contains(fixes, f => f.Contains("GRANT CONNECT ON DATABASE \"template1\" TO \"rollout_weak\"; REVOKE ALL ON DATABASE \"template1\" FROM PUBLIC;", StringComparison.Ordinal));
-        Assert.Contains("=Tc/", await stack.PostgresAsync("SELECT datacl::text FROM pg_database WHERE datname = 'postgres'"));
-
-        // The superuser runs what the plan printed; the plan converges.
-        await stack.PostgresAsync("REVOKE ALL ON DATABASE \"postgres\" FROM PUBLIC; GRANT CONNECT ON DATABASE \"template1\" TO \"rollout_weak\"; REVOKE ALL ON DATABASE \"template1\" FROM PUBLIC");
-        plan = await stack.ProvisionerAsync(variables, "plan", "--env", "staging");
-        Assert.True(plan.ExitCode == 0, plan.All);
-    }
-
-    [Fact]
-    public async Task A_locale_a_non_superuser_admin_cannot_verify_is_reported_with_the_grant_that_allows_the_check()
-    {
-        // Locales in pg_collation need no probe (the test above); one generated after initdb is probed with a
-        // temporary collation, which needs TEMPORARY on postgres: without it the error must not claim the locale is missing.
-        var password = await CreateNonSuperuserAdminAsync("");
-        await stack.PostgresAsync("REVOKE ALL ON DATABASE postgres FROM PUBLIC; REVOKE ALL ON DATABASE template1 FROM PUBLIC; GRANT CONNECT ON DATABASE template1 TO rollout_weak");
-        var estate = EstateVariants.Write(stack, "lcCollate: de_AT.UTF-8\n    lcCtype: de_AT.UTF-8", "lcCollate: de_CH.UTF-8\n    lcCtype: de_CH.UTF-8");
-        var variables = Staging.Variables(stack, "rollout_weak", stack.MariaDb.AdminPassword.Reveal(), password);
-        variables["MYSQL_ADMIN_USER"] = LocalSecretNames.AdminUser;
-
-        var apply = await stack.ProvisionerAsync(variables, "apply", "--env", "staging", "--estate", estate);
-        Assert.Equal(1, apply.ExitCode);
-        Assert.Contains("locale 'de_CH.UTF-8' (needed by mo_idp) cannot be verified", apply.Error);
-        Assert.Contains("GRANT TEMPORARY ON DATABASE postgres TO \"rollout_weak\"", apply.Error);
-        Assert.DoesNotContain("en_US.UTF-8", apply.Error);
-        Assert.DoesNotContain(password, apply.All);
-        await AssertNothingCreatedAsync();
-    }
-
-    /// <summary>A PostgreSQL admin as managed services hand out: CREATEDB and CREATEROLE, no superuser, CONNECT on postgres.</summary>
-    private async Task<string> CreateNonSuperuserAdminAsync(string options)
-    {
-        var password = "weak-" + Guid.NewGuid().ToString("N");
-        await stack.PostgresAsync($"DROP ROLE IF EXISTS rollout_weak; CREATE ROLE rollout_weak LOGIN CREATEDB CREATEROLE {options} PASSWORD '{password}'; GRANT CONNECT ON DATABASE postgres TO rollout_weak");
-        return password;
+        await stack.AssertNothingCreatedAsync();
     }
 
     [Fact]
@@ -153,7 +69,7 @@ public sealed class FaultTests(ProvisionerStack stack) : IAsyncLifetime
         Assert.Equal(1, apply.ExitCode);
         Assert.Contains("locale 'de_CH.UTF-8' (needed by mo_idp) does not exist on the server", apply.Error);
         Assert.Contains("locale-gen", apply.Error);
-        await AssertNothingCreatedAsync();
+        await stack.AssertNothingCreatedAsync();
     }
 
     [Fact]
@@ -193,7 +109,7 @@ public sealed class FaultTests(ProvisionerStack stack) : IAsyncLifetime
         Assert.Equal(1, missing.ExitCode);
         Assert.Contains("MO_CRM_DB_PASS (password of svc_crm on external-mariadb)", missing.Error);
         Assert.Contains("PG_IDP_DB_PASS (password of svc_idp on external-postgres)", missing.Error);
-        await AssertNothingCreatedAsync();
+        await stack.AssertNothingCreatedAsync();
 
         variables = Staging.Variables(stack, LocalSecretNames.AdminUser, stack.MariaDb.AdminPassword.Reveal(), stack.PostgreSql.AdminPassword.Reveal());
         var apply = await stack.ProvisionerAsync(variables, "apply", "--env", "staging");
