@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Rollout.AppHost;
+using Rollout.AppHost.Dashboard;
 using Rollout.AppHost.Local;
 using Rollout.AppHost.Model;
 using Rollout.AppHost.Orchestration;
@@ -21,9 +22,15 @@ var postgres = new Option<string>("--postgres") { Description = "PostgreSQL serv
 var redis = new Option<string>("--redis-server") { Description = "Redis server program", DefaultValueFactory = _ => ServerBinaries.Debian.RedisServer };
 var noProjects = new Option<bool>("--no-projects") { Description = "Do not run the Provisioner and SmokeRunner" };
 var noTable = new Option<bool>("--no-table") { Description = "Print one line per state change instead of the live table" };
+var dashboardPort = new Option<int>("--dashboard-port")
+{
+    Description = $"Port of the dashboard on 127.0.0.1 (0: any free port)",
+    DefaultValueFactory = _ => DashboardServer.DefaultPort,
+};
+var noDashboard = new Option<bool>("--no-dashboard") { Description = "Do not serve the dashboard" };
 
 var root = new RootCommand("Rollout AppHost: the local replica of the estate (MariaDB, PostgreSQL, Redis) as real processes");
-foreach (var option in new Option[] { file, stateDir, fresh, ports, mariadbd, postgres, redis, noProjects, noTable }) root.Options.Add(option);
+foreach (var option in new Option[] { file, stateDir, fresh, ports, mariadbd, postgres, redis, noProjects, noTable, dashboardPort, noDashboard }) root.Options.Add(option);
 root.SetAction((parse, _) =>
 {
     try
@@ -43,7 +50,7 @@ root.SetAction((parse, _) =>
             },
             RunProjects = !parse.GetValue(noProjects),
             LiveTable = !parse.GetValue(noTable),
-        });
+        }, parse.GetValue(noDashboard) ? null : ParseDashboardPort(parse.GetValue(dashboardPort)));
     }
     catch (ArgumentException e)
     {
@@ -58,7 +65,7 @@ root.Subcommands.Add(new Rollout.AppHost.Publishing.PublishCommand());
 // Signals are handled below (graceful stop of every server), not by System.CommandLine's 2-second termination timeout.
 return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
 
-static async Task<int> RunAsync(AppHostOptions options)
+static async Task<int> RunAsync(AppHostOptions options, int? dashboardPort)
 {
     // Last line of defence: every secret the AppHost loads or generates is masked in its output.
     RedactingTextWriter.InstallOnConsole(SecretRedactor.Shared);
@@ -73,6 +80,7 @@ static async Task<int> RunAsync(AppHostOptions options)
     using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, OnSignal);
 
     RolloutApplication? app = null;
+    Task<DashboardServer?> dashboard = Task.FromResult<DashboardServer?>(null);
     using var tableStop = new CancellationTokenSource();
     Task table = Task.CompletedTask;
     try
@@ -80,8 +88,11 @@ static async Task<int> RunAsync(AppHostOptions options)
         app = Declare(options).Build();
         Console.WriteLine($"Rollout AppHost: estate {app.Estate.SourcePath}, state {app.StateDirectory}{(options.Fresh ? " (fresh)" : "")}");
         table = new ResourceTable(app.Board, options.LiveTable).RunAsync(tableStop.Token);
+        // Served while the servers start (off the start's critical path), announced once they are healthy.
+        if (dashboardPort is { } port) dashboard = TryStartDashboardAsync(app, port, stop.Token);
         await app.StartAsync(stop.Token);
         Console.WriteLine($"All servers healthy; endpoints in {Path.Combine(app.StateDirectory, "resources.json")}. Ctrl+C stops everything.");
+        if (await dashboard is { } served) Console.WriteLine($"Dashboard: {served.LoginUrl}");
         if (Environment.GetEnvironmentVariable("ROLLOUT_APPHOST_CRASH_AFTER_START") == "1")
         {
             // Fault injection for the tests: an unhandled exception on another thread ends the process at
@@ -118,9 +129,33 @@ static async Task<int> RunAsync(AppHostOptions options)
     }
     finally
     {
+        if (await dashboard is { } served) await served.DisposeAsync();
         if (app is not null) await app.DisposeAsync();
     }
 }
+
+// A dashboard that cannot listen (port taken, e.g. by another AppHost) must not keep the estate from running.
+static async Task<DashboardServer?> TryStartDashboardAsync(RolloutApplication app, int port, CancellationToken cancellationToken)
+{
+    try
+    {
+        return await DashboardServer.StartAsync(app.Board, app.Layout, port, cancellationToken);
+    }
+    catch (IOException e)
+    {
+        Console.Error.WriteLine($"warning: dashboard not started: 127.0.0.1:{port} is not available ({e.Message}). " +
+                                "The estate runs without it; pass --dashboard-port <port> (0: any free one) or --no-dashboard.");
+        return null;
+    }
+    catch (OperationCanceledException)
+    {
+        return null;
+    }
+}
+
+static int ParseDashboardPort(int port) => port is >= 0 and <= 65535
+    ? port
+    : throw new ArgumentException($"--dashboard-port {port}: expected a port 0-65535 (0: any free port).");
 
 // The application: the estate's servers and databases, then the Provisioner and SmokeRunner.
 static RolloutApplicationBuilder Declare(AppHostOptions options)

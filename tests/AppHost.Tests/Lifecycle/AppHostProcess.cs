@@ -40,6 +40,8 @@ internal sealed class AppHostProcess : IAsyncDisposable
         if (!extraArguments.Contains("--port"))
             foreach (var server in new[] { "plesk", "external-mariadb", "external-postgres", "redis" })
                 arguments.AddRange(["--port", $"{server}={PortProbe.FindFree()}"]);
+        // Tests run AppHosts side by side: the dashboard's fixed default port is only for the tests that ask for it.
+        if (!extraArguments.Contains("--dashboard-port")) arguments.Add("--no-dashboard");
         arguments.AddRange(extraArguments);
         var output = Path.Combine(Path.GetTempPath(), $"rollout-apphost-test-{Guid.NewGuid():N}.out");
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
