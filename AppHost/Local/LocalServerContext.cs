@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using Rollout.AppHost.Local.Processes;
 using Rollout.AppHost.Local.Tls;
+using Rollout.ServiceDefaults.Passwords;
 using Rollout.ServiceDefaults.Redaction;
 using Rollout.ServiceDefaults.Secrets;
 using Rollout.Topology.Model;
@@ -38,7 +38,7 @@ public sealed class LocalServerContext(
             SecretRedactor.Shared.Register(existing);
             return existing;
         }
-        var generated = new Secret(Convert.ToBase64String(RandomNumberGenerator.GetBytes(Model.RolloutApplicationBuilder.GeneratedPasswordBytes)));
+        var generated = GeneratedPassword.New();
         SecretRedactor.Shared.Register(generated);
         await Secrets.SetAsync(name, generated, cancellationToken);
         return generated;

@@ -11,9 +11,6 @@ namespace Rollout.AppHost.Model;
 /// </summary>
 public sealed class RolloutApplicationBuilder
 {
-    /// <summary>Length of generated passwords: 32 random bytes, base64 (44 characters).</summary>
-    public const int GeneratedPasswordBytes = 32;
-
     internal RolloutApplicationBuilder(Estate estate, EnvironmentSpec environment, AppHostOptions options)
     {
         Estate = estate;

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Rollout.ServiceDefaults.Secrets;
 using Rollout.Topology.Model;
 
@@ -33,9 +32,6 @@ public sealed class ServicePasswords
 
     public Task<IReadOnlyDictionary<string, Secret>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
         _source.GetManyAsync(names, cancellationToken);
-
-    /// <summary>32 random bytes, base64: the plan's `openssl rand -base64 32`.</summary>
-    public static Secret Generate() => new(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
 
     public async Task SaveAsync(string name, Secret value, CancellationToken cancellationToken)
     {

@@ -1,6 +1,7 @@
 using Rollout.Provisioner.Applying;
 using Rollout.Provisioner.Engines;
 using Rollout.Provisioner.Passwords;
+using Rollout.ServiceDefaults.Passwords;
 using Rollout.Topology.Binding;
 using Rollout.Topology.Model;
 
@@ -67,7 +68,7 @@ public sealed class EnvironmentPlanner(EnvironmentBinding binding, ServicePasswo
                         missing.Add($"{database.PasswordSecretName} (password of {database.User} on {endpoint.Name})");
                         continue;
                     }
-                    password = ServicePasswords.Generate();
+                    password = GeneratedPassword.New();
                 }
                 users.Add(new DesiredUser(engine.AccountFor(database, binding.AppServerIp.ToString()), database, password, isNew));
             }

@@ -52,7 +52,7 @@ public sealed class MariaDbServer(ServerSpec server, string host, int port, Loca
             Account, cancellationToken);
 
         _adminPassword = await Context.EnsureSecretAsync(LocalSecretNames.AdminPassword(Server.Name), cancellationToken);
-        var statements = AdminHosts.SelectMany(h => MariaDbSql.EnsureUser(LocalSecretNames.AdminUser, h, _adminPassword.Reveal())
+        var statements = AdminHosts.SelectMany(h => MariaDbSql.EnsureUser(LocalSecretNames.AdminUser, h, _adminPassword)
             .Append($"GRANT ALL PRIVILEGES ON *.* TO {MariaDbSql.Account(LocalSecretNames.AdminUser, h)} WITH GRANT OPTION"));
         LocalCertificateAuthority.WriteSecretFile(InitFile, string.Join(";\n", statements) + ";\n", Account);
     }

@@ -1,9 +1,9 @@
-using System.Security.Cryptography;
-using System.Text;
+using Rollout.ServiceDefaults.Passwords;
+using Rollout.Topology.Model;
 
 namespace Rollout.AppHost.Local.MariaDb;
 
-/// <summary>Quoting and password hashes for the few statements the AppHost sends to MariaDB.</summary>
+/// <summary>Quoting for the few statements the AppHost sends to MariaDB.</summary>
 public static class MariaDbSql
 {
     /// <summary>`name` with backticks doubled.</summary>
@@ -18,17 +18,13 @@ public static class MariaDbSql
     public static string Account(string user, string host) => $"{Literal(user)}@{Literal(host)}";
 
     /// <summary>
-    /// The mysql_native_password hash ('*' + upper hex SHA1(SHA1(password))), so that CREATE/ALTER USER
-    /// carry the hash and never the plaintext (`IDENTIFIED BY PASSWORD '*…'`).
+    /// Creates the account if missing and sets its password hash and REQUIRE SSL either way (idempotent);
+    /// the statements carry the native hash, never the plaintext (`IDENTIFIED BY PASSWORD '*…'`).
     /// </summary>
-    public static string NativePasswordHash(string password) =>
-        "*" + Convert.ToHexString(SHA1.HashData(SHA1.HashData(Encoding.UTF8.GetBytes(password))));
-
-    /// <summary>Creates the account if missing and sets its password hash and REQUIRE SSL either way (idempotent).</summary>
-    public static IEnumerable<string> EnsureUser(string user, string host, string password)
+    public static IEnumerable<string> EnsureUser(string user, string host, Secret password)
     {
         var account = Account(user, host);
-        var hash = Literal(NativePasswordHash(password));
+        var hash = Literal(MariaDbNativePassword.Hash(password));
         yield return $"CREATE USER IF NOT EXISTS {account} IDENTIFIED BY PASSWORD {hash} REQUIRE SSL";
         yield return $"ALTER USER {account} IDENTIFIED BY PASSWORD {hash} REQUIRE SSL";
     }

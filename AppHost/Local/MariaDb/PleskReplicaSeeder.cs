@@ -32,7 +32,7 @@ public sealed class PleskReplicaSeeder(LocalServerContext context)
             statements.Add($"CREATE DATABASE IF NOT EXISTS {MariaDbSql.Identifier(database.Name)}{charset}{collation}");
             foreach (var host in HostsOf(database))
             {
-                statements.AddRange(MariaDbSql.EnsureUser(database.User, host, password.Reveal()));
+                statements.AddRange(MariaDbSql.EnsureUser(database.User, host, password));
                 statements.Add($"GRANT {privileges} ON {MariaDbSql.GrantDatabase(database.Name)}.* TO {MariaDbSql.Account(database.User, host)}");
             }
         }

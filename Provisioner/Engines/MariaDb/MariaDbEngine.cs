@@ -1,6 +1,7 @@
 using MySqlConnector;
 using Rollout.Provisioner.Planning;
 using Rollout.ServiceDefaults.Connections;
+using Rollout.ServiceDefaults.Passwords;
 using Rollout.Topology.Binding;
 using Rollout.Topology.Model;
 using static Rollout.Provisioner.Engines.MariaDb.MariaDbSyntax;

@@ -1,5 +1,6 @@
 using MySqlConnector;
 using Rollout.ServiceDefaults.Connections;
+using Rollout.ServiceDefaults.Passwords;
 using Rollout.Topology.Binding;
 using Rollout.Topology.Model;
 
@@ -50,7 +51,7 @@ public sealed class MariaDbPasswords : IServerPasswords
         if (unsupported.Count > 0)
             throw new RotationException($"{database.User}@{unsupported[0].Host} on {endpoint} authenticates via {unsupported[0].Plugin}; rotation sets mysql_native_password hashes only. Nothing was changed.");
 
-        var hash = PasswordHashes.MariaDbNativeHash(password);
+        var hash = MariaDbNativePassword.Hash(password);
         // One statement for all host entries: they change together or not at all.
         var targets = string.Join(", ", accounts.Select(a => $"{Literal(database.User)}@{Literal(a.Host)} IDENTIFIED BY PASSWORD '{hash}'"));
         await using var alter = new MySqlCommand($"ALTER USER {targets}", connection);

@@ -1,3 +1,4 @@
+using Rollout.ServiceDefaults.Passwords;
 using Rollout.ServiceDefaults.Redaction;
 using Rollout.ServiceDefaults.Secrets;
 using Rollout.Topology.Binding;
@@ -40,7 +41,7 @@ public sealed class PasswordRotation(
             if (current is null)
                 throw new RotationException($"No current password of {database.User} ({name}) in {currentPasswords.Description}: " +
                     "rotation needs it to prove the old password stops working. Nothing was changed.");
-            pending = PasswordHashes.Generate();
+            pending = GeneratedPassword.New();
             SecretRedactor.Shared.Register(pending);
             await journal.SetAsync(name, pending, cancellationToken);
             await log.WriteLineAsync($"[1/4] new password for {database.User} stored as pending in {journal.Path}");

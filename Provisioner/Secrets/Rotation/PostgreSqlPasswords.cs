@@ -1,5 +1,6 @@
 using Npgsql;
 using Rollout.ServiceDefaults.Connections;
+using Rollout.ServiceDefaults.Passwords;
 using Rollout.Topology.Binding;
 using Rollout.Topology.Model;
 
@@ -35,7 +36,7 @@ public sealed class PostgreSqlPasswords : IServerPasswords
             if (await exists.ExecuteScalarAsync(cancellationToken) is null)
                 throw new RotationException($"Role {database.User} does not exist on {endpoint}: provision it first (`provisioner apply`).");
         }
-        var verifier = PasswordHashes.ScramSha256Verifier(password);
+        var verifier = ScramSha256Verifier.Create(password);
         var role = "\"" + database.User.Replace("\"", "\"\"") + "\"";
         await using var alter = new NpgsqlCommand($"ALTER ROLE {role} PASSWORD '{verifier}'", connection);
         await alter.ExecuteNonQueryAsync(cancellationToken);

@@ -89,11 +89,4 @@ public sealed class ApplicationModelTests
     [InlineData("we`ird", "`we``ird`")]
     public void Grant_database_patterns_escape_wildcards(string name, string expected) =>
         Assert.Equal(expected, MariaDbSql.GrantDatabase(name));
-
-    [Fact]
-    public void The_native_password_hash_matches_mariadbs_password_function()
-    {
-        // SELECT PASSWORD('secret') on MariaDB 10.11.
-        Assert.Equal("*14E65567ABDB5135D0CFD9A70B3032C179A49EE7", MariaDbSql.NativePasswordHash("secret"));
-    }
 }

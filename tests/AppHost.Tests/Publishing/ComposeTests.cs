@@ -26,7 +26,7 @@ public sealed class ComposeTests
         using var published = await PublishedEstate.PublishAsync(environment);
         var env = published.PathOf("filled.env");
         await File.WriteAllTextAsync(env, FilledEnv(published.Text(ComposeWriter.EnvFileName)));
-        var result = await Tool.RunAsync("docker-compose", ["--env-file", env, "-f", published.PathOf(ComposeWriter.FileName), "config", "-q"],
+        var result = await ProcessRunner.RunAsync("docker-compose", ["--env-file", env, "-f", published.PathOf(ComposeWriter.FileName), "config", "-q"],
             workingDirectory: published.Directory);
         Assert.True(result.ExitCode == 0, result.All);
     }
@@ -35,7 +35,7 @@ public sealed class ComposeTests
     public async Task The_unfilled_env_template_is_refused_naming_the_missing_secret()
     {
         using var published = await PublishedEstate.PublishAsync();
-        var result = await Tool.RunAsync("docker-compose", ["-f", published.PathOf(ComposeWriter.FileName), "config", "-q"], workingDirectory: published.Directory);
+        var result = await ProcessRunner.RunAsync("docker-compose", ["-f", published.PathOf(ComposeWriter.FileName), "config", "-q"], workingDirectory: published.Directory);
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("is not set: fill it in .env", result.All, StringComparison.Ordinal);
     }

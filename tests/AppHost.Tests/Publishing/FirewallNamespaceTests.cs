@@ -19,7 +19,7 @@ public sealed class FirewallNamespaceTests
 
     private static async Task RunMatrixAsync(string serverName, bool realMariaDb)
     {
-        Assert.True(Tool.Exists("socat"), "the namespace firewall test needs socat for its listeners: apt-get install socat");
+        Assert.True(ProcessRunner.Exists("socat"), "the namespace firewall test needs socat for its listeners: apt-get install socat");
         var server = PublishedEstate.Estate.Server(serverName);
         var sshPort = PublishedEstate.Estate.Firewall.SshPort;
         string[] namespaces;
@@ -103,8 +103,8 @@ internal sealed class MariaDbInNamespace : IDisposable
         try
         {
             // mariadbd runs as mysql and writes its socket, pid and log next to the data.
-            Assert.Equal(0, (await Tool.RunAsync("chown", ["-R", "mysql:mysql", directory])).ExitCode);
-            var install = await Tool.RunAsync("mariadb-install-db", ["--no-defaults", "--user=mysql", $"--datadir={data}",
+            Assert.Equal(0, (await ProcessRunner.RunAsync("chown", ["-R", "mysql:mysql", directory])).ExitCode);
+            var install = await ProcessRunner.RunAsync("mariadb-install-db", ["--no-defaults", "--user=mysql", $"--datadir={data}",
                 "--auth-root-authentication-method=socket", "--skip-test-db", .. MariaDbTestTuning.Flags], timeout: TimeSpan.FromSeconds(120));
             Assert.True(install.ExitCode == 0, install.All);
             lab.Start(lab.DbHost, ["/usr/sbin/mariadbd", "--no-defaults", "--user=mysql", $"--datadir={data}", $"--socket={server.Socket}",
@@ -130,10 +130,10 @@ internal sealed class MariaDbInNamespace : IDisposable
         }
     }
 
-    private Task<Tool.Result> LocalAsync(string sql) =>
-        Tool.RunAsync("mariadb", ["--no-defaults", $"--socket={Socket}", "-u", "root", "-N", "-e", sql]);
+    private Task<ProcessRunner.Result> LocalAsync(string sql) =>
+        ProcessRunner.RunAsync("mariadb", ["--no-defaults", $"--socket={Socket}", "-u", "root", "-N", "-e", sql]);
 
-    public Task<Tool.Result> QueryFromAsync(NetworkLab.Client client, string sql) =>
+    public Task<ProcessRunner.Result> QueryFromAsync(NetworkLab.Client client, string sql) =>
         NetworkLab.ExecAsync(client.Namespace, "mariadb", "--no-defaults", "--protocol=tcp", "-h", client.DbAddress, "-P", _port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "-u", ProbeUser, $"--password={_password}", "--connect-timeout=3", "--skip-ssl", "-N", "-e", sql);
 

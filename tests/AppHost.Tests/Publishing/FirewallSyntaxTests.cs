@@ -16,7 +16,7 @@ public sealed class FirewallSyntaxTests
         Assert.Equal(2, files.Count);
         foreach (var file in files)
         {
-            var result = await Tool.RunAsync("nft", ["-c", "-f", file]);
+            var result = await ProcessRunner.RunAsync("nft", ["-c", "-f", file]);
             Assert.True(result.ExitCode == 0, $"{file}: {result.All}");
         }
     }
@@ -29,7 +29,7 @@ public sealed class FirewallSyntaxTests
         Assert.Equal(3, files.Count); // staging enables redis
         foreach (var file in files)
         {
-            var result = await Tool.RunAsync("iptables-restore", ["--test"], standardInput: await File.ReadAllTextAsync(file));
+            var result = await ProcessRunner.RunAsync("iptables-restore", ["--test"], standardInput: await File.ReadAllTextAsync(file));
             Assert.True(result.ExitCode == 0, $"{file}: {result.All}");
         }
     }
@@ -40,7 +40,7 @@ public sealed class FirewallSyntaxTests
         using var published = await PublishedEstate.PublishAsync();
         foreach (var file in Hosts(published, HostConfigWriter.UfwFile))
         {
-            var result = await Tool.RunAsync("sh", ["-n", file]);
+            var result = await ProcessRunner.RunAsync("sh", ["-n", file]);
             Assert.True(result.ExitCode == 0, $"{file}: {result.All}");
             var lines = (await File.ReadAllLinesAsync(file)).ToList();
             Assert.True(lines.FindIndex(l => l.Contains("port 22 ", StringComparison.Ordinal)) < lines.IndexOf("ufw --force enable"));
@@ -55,9 +55,9 @@ public sealed class FirewallSyntaxTests
         using var published = await PublishedEstate.PublishAsync(variables: new Dictionary<string, string>());
         var nft = Hosts(published, HostConfigWriter.NftablesFile).First();
         Assert.Contains("UNSET_PLESK_SERVER_IP", await File.ReadAllTextAsync(nft), StringComparison.Ordinal);
-        Assert.NotEqual(0, (await Tool.RunAsync("nft", ["-c", "-f", nft])).ExitCode);
+        Assert.NotEqual(0, (await ProcessRunner.RunAsync("nft", ["-c", "-f", nft])).ExitCode);
         var iptables = Hosts(published, HostConfigWriter.IptablesFile).First();
-        Assert.NotEqual(0, (await Tool.RunAsync("iptables-restore", ["--test"], standardInput: await File.ReadAllTextAsync(iptables))).ExitCode);
+        Assert.NotEqual(0, (await ProcessRunner.RunAsync("iptables-restore", ["--test"], standardInput: await File.ReadAllTextAsync(iptables))).ExitCode);
         var ufw = await File.ReadAllLinesAsync(Hosts(published, HostConfigWriter.UfwFile).First());
         Assert.True(Array.IndexOf(ufw, "exit 1") < Array.FindIndex(ufw, l => l.StartsWith("ufw ", StringComparison.Ordinal)), "the ufw script must stop before its first ufw command");
         Assert.Contains("UNSET_PLESK_SERVER_IP", published.Text("README.md"), StringComparison.Ordinal);

@@ -36,8 +36,8 @@ public sealed class MariaDbTlsConfigTests
             await File.WriteAllTextAsync(options, generated.Replace(expected.Directory, tlsDirectory, StringComparison.Ordinal));
             var data = Path.Combine(directory, "data");
             Directory.CreateDirectory(data);
-            Assert.Equal(0, (await Tool.RunAsync("chown", ["-R", "mysql:mysql", directory])).ExitCode);
-            var install = await Tool.RunAsync("mariadb-install-db", ["--no-defaults", "--user=mysql", $"--datadir={data}", "--auth-root-authentication-method=socket", "--skip-test-db", .. MariaDbTestTuning.Flags], timeout: TimeSpan.FromSeconds(120));
+            Assert.Equal(0, (await ProcessRunner.RunAsync("chown", ["-R", "mysql:mysql", directory])).ExitCode);
+            var install = await ProcessRunner.RunAsync("mariadb-install-db", ["--no-defaults", "--user=mysql", $"--datadir={data}", "--auth-root-authentication-method=socket", "--skip-test-db", .. MariaDbTestTuning.Flags], timeout: TimeSpan.FromSeconds(120));
             Assert.True(install.ExitCode == 0, install.All);
 
             var socket = Path.Combine(directory, "mysqld.sock");
@@ -53,12 +53,12 @@ public sealed class MariaDbTlsConfigTests
             started = true;
             try
             {
-                await NetworkLab.WaitUntilAsync(async () => (await Tool.RunAsync("mariadb", ["--no-defaults", $"--socket={socket}", "-u", "root", "-e", "SELECT 1"])).ExitCode == 0 || daemon.HasExited,
+                await NetworkLab.WaitUntilAsync(async () => (await ProcessRunner.RunAsync("mariadb", ["--no-defaults", $"--socket={socket}", "-u", "root", "-e", "SELECT 1"])).ExitCode == 0 || daemon.HasExited,
                     "mariadbd with the generated option file", TimeSpan.FromSeconds(60));
                 Assert.False(daemon.HasExited, "mariadbd refused the generated option file: " + await File.ReadAllTextAsync(Path.Combine(directory, "error.log")));
                 var password = new Secret(Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)));
                 // Deliberately without REQUIRE SSL: the server-wide setting alone must refuse plain TCP.
-                var create = await Tool.RunAsync("mariadb", ["--no-defaults", $"--socket={socket}", "-u", "root", "-e", $"CREATE USER 'tls_probe'@'127.0.0.1' IDENTIFIED BY '{password.Reveal()}'"]);
+                var create = await ProcessRunner.RunAsync("mariadb", ["--no-defaults", $"--socket={socket}", "-u", "root", "-e", $"CREATE USER 'tls_probe'@'127.0.0.1' IDENTIFIED BY '{password.Reveal()}'"]);
                 Assert.True(create.ExitCode == 0, create.All);
 
                 var endpoint = new ServerEndpoint(server, "127.0.0.1", port, null, null, Path.Combine(tlsDirectory, expected.CaFile));

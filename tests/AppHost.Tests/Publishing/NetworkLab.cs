@@ -65,14 +65,14 @@ internal sealed class NetworkLab : IAsyncDisposable
     }
 
     /// <summary>Runs a command inside a namespace and waits for it.</summary>
-    public static Task<Tool.Result> ExecAsync(string ns, params string[] command) =>
-        Tool.RunAsync("ip", ["netns", "exec", ns, Tool.Resolve(command[0]) ?? command[0], .. command[1..]], timeout: TimeSpan.FromSeconds(30));
+    public static Task<ProcessRunner.Result> ExecAsync(string ns, params string[] command) =>
+        ProcessRunner.RunAsync("ip", ["netns", "exec", ns, ProcessRunner.Resolve(command[0]) ?? command[0], .. command[1..]], timeout: TimeSpan.FromSeconds(30));
 
     /// <summary>Starts a long-running process inside a namespace; it is killed on dispose.</summary>
     public Process Start(string ns, params string[] command)
     {
-        var start = new ProcessStartInfo(Tool.Resolve("ip") ?? "ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in new[] { "netns", "exec", ns, Tool.Resolve(command[0]) ?? command[0] }.Concat(command[1..])) start.ArgumentList.Add(argument);
+        var start = new ProcessStartInfo(ProcessRunner.Resolve("ip") ?? "ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in new[] { "netns", "exec", ns, ProcessRunner.Resolve(command[0]) ?? command[0] }.Concat(command[1..])) start.ArgumentList.Add(argument);
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -98,7 +98,7 @@ internal sealed class NetworkLab : IAsyncDisposable
 
     private static async Task Ip(params string[] arguments)
     {
-        var result = await Tool.RunAsync("ip", arguments);
+        var result = await ProcessRunner.RunAsync("ip", arguments);
         if (result.ExitCode != 0) throw new InvalidOperationException($"ip {string.Join(' ', arguments)} failed: {result.All}");
     }
 
@@ -120,13 +120,13 @@ internal sealed class NetworkLab : IAsyncDisposable
         foreach (var ns in _namespaces)
         {
             // Anything still running inside our own namespace was started by this test.
-            var pids = await Tool.RunAsync("ip", ["netns", "pids", ns]);
+            var pids = await ProcessRunner.RunAsync("ip", ["netns", "pids", ns]);
             foreach (var pid in pids.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-                await Tool.RunAsync("kill", ["-9", pid.Trim()]);
-            await Tool.RunAsync("ip", ["netns", "del", ns]);
+                await ProcessRunner.RunAsync("kill", ["-9", pid.Trim()]);
+            await ProcessRunner.RunAsync("ip", ["netns", "del", ns]);
         }
     }
 
     public static async Task<bool> ExistsAsync(string ns) =>
-        (await Tool.RunAsync("ip", ["netns", "list"])).Output.Split('\n').Any(l => l.Split(' ')[0] == ns);
+        (await ProcessRunner.RunAsync("ip", ["netns", "list"])).Output.Split('\n').Any(l => l.Split(' ')[0] == ns);
 }

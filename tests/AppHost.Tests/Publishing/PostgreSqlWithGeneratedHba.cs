@@ -93,8 +93,8 @@ internal sealed class PostgreSqlWithGeneratedHba : IAsyncDisposable
 
     public string Log => File.ReadAllText(Path.Combine(_directory, "postgres.log"));
 
-    private Task<Tool.Result> AsPostgresAsync(string program, params string[] arguments) =>
-        Tool.RunAsync("setpriv", [.. _account.SetprivArguments(), "--", program, .. arguments], workingDirectory: _directory, timeout: TimeSpan.FromSeconds(90));
+    private Task<ProcessRunner.Result> AsPostgresAsync(string program, params string[] arguments) =>
+        ProcessRunner.RunAsync("setpriv", [.. _account.SetprivArguments(), "--", program, .. arguments], workingDirectory: _directory, timeout: TimeSpan.FromSeconds(90));
 
     private static int FreePort()
     {

@@ -25,7 +25,7 @@ public sealed partial class WorkflowTests
         using var published = await PublishedEstate.PublishAsync();
         foreach (var file in new[] { WorkflowWriter.RolloutFile, WorkflowWriter.NightlyFile })
         {
-            var result = await Tool.RunAsync("action-validator", [published.PathOf(file)]);
+            var result = await ProcessRunner.RunAsync("action-validator", [published.PathOf(file)]);
             Assert.True(result.ExitCode == 0, $"{file}: {result.All}");
         }
     }

@@ -1,5 +1,4 @@
 using Rollout.Provisioner.Engines.MariaDb;
-using Rollout.Topology.Model;
 
 namespace Rollout.Provisioner.Tests.Engines;
 
@@ -43,14 +42,4 @@ public sealed class MariaDbSyntaxTests
     [InlineData("mo%", null)]
     public void A_pattern_without_wildcards_stands_for_exactly_one_name(string pattern, string? name) =>
         Assert.Equal(name, MariaDbSyntax.LiteralName(pattern));
-
-    [Fact]
-    public void The_native_hash_is_what_MariaDB_stores_for_the_password()
-    {
-        // SELECT PASSWORD('pw') on MariaDB 10.11, and the authentication_string it stores for IDENTIFIED BY 'pw'.
-        Assert.Equal("*D821809F681A40A6E379B50D0463EFAE20BDD122", MariaDbNativePassword.Hash(new Secret("pw")));
-        Assert.True(MariaDbNativePassword.Matches("*d821809f681a40a6e379b50d0463efae20bdd122", new Secret("pw")));
-        Assert.False(MariaDbNativePassword.Matches("*D821809F681A40A6E379B50D0463EFAE20BDD122", new Secret("pw2")));
-        Assert.False(MariaDbNativePassword.Matches("", new Secret("")));
-    }
 }

@@ -93,7 +93,7 @@ public sealed class ProvisionerStack : IAsyncLifetime
              "--ssl", $"--ssl-ca={CaFile}", "-N", "-B", "-e", sql],
             new Dictionary<string, string> { ["MYSQL_PWD"] = server.AdminPassword.Reveal() });
         if (result.ExitCode != 0) throw new InvalidOperationException($"mariadb on {server.Name} failed: {result.Error}");
-        return result.Out;
+        return result.Output;
     }
 
     /// <summary>SQL as the PostgreSQL superuser (rollout_admin) through psql over TLS.</summary>
@@ -104,7 +104,7 @@ public sealed class ProvisionerStack : IAsyncLifetime
              "-At", "-v", "ON_ERROR_STOP=1", "-c", sql],
             new Dictionary<string, string> { ["PGPASSWORD"] = PostgreSql.AdminPassword.Reveal() });
         if (result.ExitCode != 0) throw new InvalidOperationException($"psql failed: {result.Error}");
-        return result.Out;
+        return result.Output;
     }
 
     /// <summary>Asserts that no managed database or service user exists on the managed servers.</summary>

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Rollout.Provisioner.Engines.MariaDb;
 using Rollout.Provisioner.Tests.Infrastructure;
+using Rollout.ServiceDefaults.Passwords;
 using Rollout.Topology.Model;
 
 namespace Rollout.Provisioner.Tests.Integration;

@@ -22,7 +22,7 @@ public sealed class IsolationTests(ProvisionerStack stack) : IAsyncLifetime
             Assert.Equal(44, password.Reveal().Length); // 32 random bytes, base64
             var own = await Logins.MariaDbAsync(stack, stack.MariaDb, database.User, password, database.Name);
             Assert.True(own.ExitCode == 0, $"{database.User}: {own.Error}");
-            Assert.Equal($"{database.User}@127.0.0.1", own.Out.Trim());
+            Assert.Equal($"{database.User}@127.0.0.1", own.Output.Trim());
 
             var other = mariadb.First(d => d.Name != database.Name);
             var foreign = await Logins.MariaDbAsync(stack, stack.MariaDb, database.User, password, other.Name);
@@ -41,7 +41,7 @@ public sealed class IsolationTests(ProvisionerStack stack) : IAsyncLifetime
             var password = (await stack.Secrets.GetAsync(database.PasswordSecretName, default))!;
             var own = await Logins.PostgreSqlAsync(stack, database.User, password, database.Name);
             Assert.True(own.ExitCode == 0, $"{database.User}: {own.Error}");
-            Assert.Equal($"{database.User} true", own.Out.Trim());
+            Assert.Equal($"{database.User} true", own.Output.Trim());
 
             foreach (var other in postgres.Where(d => d.Name != database.Name))
             {

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Rollout.Provisioner.Secrets.DotEnv;
 using static Rollout.Provisioner.Tests.Secrets.SecretsTestSupport;
 
@@ -11,13 +10,10 @@ public class DotEnvTests
     private static string[] DotEnvArgs(GitHubSyncSetup setup, string file) =>
         ["secrets", "dotenv", "--env", "production", "--out", file, "--estate", EstatePath, "--state-dir", setup.StateDirectory];
 
-    private static void Git(string directory, params string[] args)
+    private static async Task GitAsync(string directory, params string[] args)
     {
-        var start = new ProcessStartInfo("git") { WorkingDirectory = directory, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"git {string.Join(' ', args)}: {process.StandardError.ReadToEnd()}");
+        var result = await ProcessRunner.RunAsync("git", args, workingDirectory: directory);
+        Assert.True(result.ExitCode == 0, $"git {string.Join(' ', args)}: {result.Error}");
     }
 
     [Fact]
@@ -59,7 +55,7 @@ public class DotEnvTests
     {
         await using var setup = await GitHubSyncSetup.StartAsync();
         using var repository = new TempDirectory();
-        Git(repository.Path, "init", "-q");
+        await GitAsync(repository.Path, "init", "-q");
         var file = Path.Combine(repository.Path, "config", "production.env");
 
         var (code, output) = await RunAsync(setup.Variables, DotEnvArgs(setup, file));
@@ -77,7 +73,7 @@ public class DotEnvTests
     {
         await using var setup = await GitHubSyncSetup.StartAsync();
         using var repository = new TempDirectory();
-        Git(repository.Path, "init", "-q");
+        await GitAsync(repository.Path, "init", "-q");
         await File.WriteAllTextAsync(Path.Combine(repository.Path, ".gitignore"), ".env.*\n");
         var file = Path.Combine(repository.Path, ".env.production");
 

@@ -1,5 +1,3 @@
-using Rollout.Provisioner.Secrets.Rotation;
-using Rollout.Topology.Model;
 using static Rollout.Provisioner.Tests.Secrets.SecretsTestSupport;
 
 namespace Rollout.Provisioner.Tests.Secrets;
@@ -69,33 +67,4 @@ public class RotationRefusalTests
         Assert.Contains("MYSQL_ADMIN_PASS is not set", output);
         Assert.Empty(Directory.GetFileSystemEntries(state.Path));
     }
-
-    [Fact]
-    public void New_passwords_are_32_random_bytes_in_base64()
-    {
-        var first = PasswordHashes.Generate().Reveal();
-        Assert.Equal(32, Convert.FromBase64String(first).Length);
-        Assert.NotEqual(first, PasswordHashes.Generate().Reveal());
-    }
-
-    [Fact]
-    public void The_MariaDB_native_hash_matches_the_servers_PASSWORD_function() =>
-        // SELECT PASSWORD('password') on MariaDB 10.11.
-        Assert.Equal("*2470C0C06DEE42FD1618BB99005ADCA2EC9D1E19", PasswordHashes.MariaDbNativeHash(new Secret("password")));
-
-    [Fact]
-    public void The_SCRAM_verifier_has_PostgreSQLs_format_and_a_fresh_salt_each_time()
-    {
-        var password = new Secret("pencil");
-        var verifier = PasswordHashes.ScramSha256Verifier(password);
-        Assert.Matches(@"^SCRAM-SHA-256\$4096:[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}:[A-Za-z0-9+/=]{44}$", verifier);
-        Assert.NotEqual(verifier, PasswordHashes.ScramSha256Verifier(password));
-        Assert.DoesNotContain("pencil", verifier);
-    }
-
-    [Fact]
-    public void The_SCRAM_verifier_matches_an_independent_computation_for_a_fixed_salt() =>
-        // Computed with Python's hashlib/hmac (RFC 5802: PBKDF2-HMAC-SHA-256, StoredKey = H(HMAC(salted, "Client Key"))).
-        Assert.Equal("SCRAM-SHA-256$4096:AAECAwQFBgcICQoLDA0ODw==$zHCdol2044/ZyWzPLi7oxApCkamKw9Z+E4U/QApd/5Y=:dd5peBOitVnLNFu7VmwP+HiDaaw4OUCv396eVCWhYiE=",
-            PasswordHashes.ScramSha256Verifier(new Secret("pencil"), 4096, [.. Enumerable.Range(0, 16).Select(i => (byte)i)]));
 }

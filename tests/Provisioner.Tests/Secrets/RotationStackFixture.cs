@@ -3,6 +3,7 @@ using Npgsql;
 using Rollout.AppHost.Testing;
 using Rollout.Provisioner.Secrets.Rotation;
 using Rollout.ServiceDefaults.Connections;
+using Rollout.ServiceDefaults.Passwords;
 using Rollout.Topology.Binding;
 using Rollout.Topology.Model;
 
@@ -68,8 +69,8 @@ public sealed class RotationStackFixture : IAsyncLifetime
 
     private async Task CreateMariaDbUserAsync(DatabaseSpec database)
     {
-        var password = PasswordHashes.Generate();
-        var hash = PasswordHashes.MariaDbNativeHash(password);
+        var password = GeneratedPassword.New();
+        var hash = MariaDbNativePassword.Hash(password);
         await using var connection = (MySqlConnection)DatabaseConnectionFactory.Admin(Stack.Endpoint(database.ServerName), options: new ConnectionOptions(Pooling: false));
         await connection.OpenAsync();
         // Two host entries, as a user reachable from the app server and locally would have: rotation must change both.
@@ -90,12 +91,12 @@ public sealed class RotationStackFixture : IAsyncLifetime
 
     private async Task CreatePostgreSqlUserAsync(DatabaseSpec database)
     {
-        var password = PasswordHashes.Generate();
+        var password = GeneratedPassword.New();
         await using var connection = (NpgsqlConnection)DatabaseConnectionFactory.Admin(Stack.Endpoint(database.ServerName), options: new ConnectionOptions(Pooling: false));
         await connection.OpenAsync();
         string[] statements =
         [
-            $"CREATE ROLE \"{database.User}\" LOGIN PASSWORD '{PasswordHashes.ScramSha256Verifier(password)}'",
+            $"CREATE ROLE \"{database.User}\" LOGIN PASSWORD '{ScramSha256Verifier.Create(password)}'",
             $"CREATE DATABASE \"{database.Name}\" OWNER \"{database.User}\"",
         ];
         foreach (var sql in statements)

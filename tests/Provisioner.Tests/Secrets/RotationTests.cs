@@ -1,4 +1,5 @@
 using Rollout.Provisioner.Secrets.Rotation;
+using Rollout.ServiceDefaults.Passwords;
 using Rollout.ServiceDefaults.Secrets;
 using Rollout.Topology.Model;
 using static Rollout.Provisioner.Tests.Secrets.SecretsTestSupport;
@@ -28,7 +29,7 @@ public sealed class RotationTests(RotationStackFixture fixture)
         Assert.Equal(LoginResult.Denied, await fixture.TryLoginAsync("svc_crm", old));
         var hashes = await fixture.MariaDbHashesAsync("svc_crm");
         Assert.Equal(["127.0.0.1", "localhost"], hashes.Keys.Order());
-        Assert.All(hashes.Values, h => Assert.Equal(PasswordHashes.MariaDbNativeHash(@new), h));
+        Assert.All(hashes.Values, h => Assert.Equal(MariaDbNativePassword.Hash(@new), h));
         Assert.Null(await Journal.GetAsync("MO_CRM_DB_PASS", CancellationToken.None));
         Assert.Contains("[3/4] verified: TLS login with the new password works, the old one is denied", output);
         AssertNoSecretIn(output, [old.Reveal(), @new.Reveal()]);

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Rollout.Topology.Model;
 
-namespace Rollout.Provisioner.Engines.MariaDb;
+namespace Rollout.ServiceDefaults.Passwords;
 
 /// <summary>
 /// mysql_native_password hashes: '*' + UPPER(HEX(SHA1(SHA1(password)))). Sending the hash
@@ -17,6 +17,7 @@ public static class MariaDbNativePassword
         return "*" + Convert.ToHexString(SHA1.HashData(inner));
     }
 
+    /// <summary>Whether a stored authentication_string is this password's hash (case-insensitive hex, constant time).</summary>
     public static bool Matches(string? authenticationString, Secret password) =>
         authenticationString is { Length: 41 } stored &&
         CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(stored.ToUpperInvariant()), Encoding.ASCII.GetBytes(Hash(password)));

@@ -1,17 +1,23 @@
 using System.Diagnostics;
 
-namespace Rollout.AppHost.Tests.Publishing;
+namespace Rollout.TestSupport;
 
-/// <summary>Runs a real command-line tool (nft, docker-compose, psql, …) and captures its output.</summary>
-internal static class Tool
+/// <summary>
+/// Runs a real program to completion (server tools, the mariadb/psql clients, nft, docker-compose, the
+/// Provisioner itself) and captures its output: tests act with the same tools an operator would.
+/// </summary>
+public static class ProcessRunner
 {
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(2);
+
     public sealed record Result(int ExitCode, string Output, string Error)
     {
         public string All => Output + Error;
     }
 
-    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, string? standardInput = null,
-        IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, TimeSpan? timeout = null)
+    /// <summary>Runs <paramref name="fileName"/> (resolved as <see cref="Resolve"/> does); killed with its children and a <see cref="TimeoutException"/> after the timeout.</summary>
+    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
+        string? workingDirectory = null, TimeSpan? timeout = null, string? standardInput = null)
     {
         var start = new ProcessStartInfo(Resolve(fileName) ?? fileName)
         {
@@ -25,11 +31,12 @@ internal static class Tool
         if (environment is not null)
             foreach (var (key, value) in environment) start.Environment[key] = value;
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");
+        // Both pipes are drained before any input is written, so a chatty program cannot block on a full pipe.
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         if (standardInput is not null) await process.StandardInput.WriteAsync(standardInput);
         process.StandardInput.Close();
-        using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+        using var cancel = new CancellationTokenSource(timeout ?? DefaultTimeout);
         try
         {
             await process.WaitForExitAsync(cancel.Token);
@@ -44,30 +51,9 @@ internal static class Tool
 
     public static bool Exists(string name) => Resolve(name) is not null;
 
-    /// <summary>The tool's full path: PATH first, then the sbin directories a non-login root shell may lack.</summary>
+    /// <summary>The program's full path: PATH first, then the sbin directories a non-login root shell may lack.</summary>
     public static string? Resolve(string name) =>
         name.Contains('/') ? name
         : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Concat(["/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/bin", "/bin"])
             .Where(dir => dir.Length > 0).Select(dir => Path.Combine(dir, name)).FirstOrDefault(File.Exists);
-}
-
-/// <summary>A fact that needs root (network namespaces, firewall checks in them); skipped with the reason otherwise.</summary>
-public sealed class RootFactAttribute : FactAttribute
-{
-    public RootFactAttribute()
-    {
-        if (!Environment.IsPrivilegedProcess)
-            Skip = "needs root: network namespaces and nftables rules cannot be created by an unprivileged user.";
-        else if (!Tool.Exists("ip") || !Tool.Exists("nft"))
-            Skip = "needs iproute2 (ip) and nftables (nft): apt-get install iproute2 nftables.";
-    }
-}
-
-/// <summary>A fact that needs a command-line tool on PATH; skipped with the install hint otherwise.</summary>
-public sealed class ToolFactAttribute : FactAttribute
-{
-    public ToolFactAttribute(string tool, string install)
-    {
-        if (!Tool.Exists(tool)) Skip = $"{tool} is not installed ({install}).";
-    }
 }
