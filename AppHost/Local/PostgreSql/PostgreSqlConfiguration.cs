@@ -19,7 +19,7 @@ public static class PostgreSqlConfiguration
         static string Quote(string value) => "'" + value.Replace("'", "''") + "'";
         Set("listen_addresses", Quote(host));
         Set("port", port.ToString(CultureInfo.InvariantCulture));
-        // No Unix socket: every client comes over TCP and TLS (pg_hba has hostssl lines only).
+        // No Unix socket: every client comes over TCP, where pg_hba admits TLS (hostssl) only; its `local` lines never apply.
         Set("unix_socket_directories", "''");
         Set("ssl", "on");
         Set("ssl_cert_file", Quote(certificate));

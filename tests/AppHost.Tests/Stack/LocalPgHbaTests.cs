@@ -144,11 +144,6 @@ public sealed class LocalPgHbaTests(StackFixture fixture)
         }
     }
 
-    private static async Task<PostgresException> RefusalAsync(ServerEndpoint endpoint, string user, Secret password, string database, ConnectionOptions? options = null)
-    {
-        await using var connection = DatabaseConnectionFactory.PostgreSql(endpoint, user, password, database, options ?? new ConnectionOptions(Pooling: false));
-        var error = await Assert.ThrowsAsync<PostgresException>(() => connection.OpenAsync());
-        Assert.Equal("28000", error.SqlState);
-        return error;
-    }
+    private static Task<PostgresException> RefusalAsync(ServerEndpoint endpoint, string user, Secret password, string database, ConnectionOptions? options = null) =>
+        PgHbaTests.RefusalAsync(endpoint, user, password, database, options ?? new ConnectionOptions(Pooling: false));
 }
