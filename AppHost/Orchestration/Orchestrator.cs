@@ -79,7 +79,7 @@ public sealed class Orchestrator(ApplicationModel model, EnvironmentSpec environ
         return resource.Engine switch
         {
             Engine.MariaDb => new MariaDbServer(resource.Spec, host, port, context),
-            Engine.PostgreSql => new PostgreSqlServer(resource.Spec, host, port, context),
+            Engine.PostgreSql => new PostgreSqlServer(resource.Spec, host, port, context, environment),
             _ => new RedisServer(resource.Spec, host, port, context),
         };
     }

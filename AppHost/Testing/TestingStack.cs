@@ -1,3 +1,4 @@
+using Rollout.AppHost.Local.PostgreSql;
 using Rollout.AppHost.Model;
 using Rollout.AppHost.Orchestration;
 using Rollout.ServiceDefaults.Local;
@@ -57,6 +58,16 @@ public sealed class TestingStack : IAsyncDisposable
         Model[resourceName] is IResourceWithConnectionString resource
             ? await resource.ConnectionStringExpression.GetValueAsync(cancellationToken) ?? ""
             : throw new ArgumentException($"Resource '{resourceName}' has no connection string.", nameof(resourceName));
+
+    /// <summary>
+    /// Admits further admin roles (besides rollout_admin) to a PostgreSQL server's pg_hba.conf, as the published file of
+    /// an environment whose PG_ADMIN_USER names such a role admits it (a test binding staging to this stack with its own
+    /// admin); [] restores the start-up file. Returns once new sessions authenticate with the reloaded rules.
+    /// </summary>
+    public Task AdmitPostgreSqlAdminRolesAsync(string serverName, IReadOnlyList<string> roles, CancellationToken cancellationToken = default) =>
+        Application.Orchestrator.Servers.GetValueOrDefault(serverName) is PostgreSqlServer server
+            ? server.AdmitAdminRolesAsync(roles, cancellationToken)
+            : throw new ArgumentException($"'{serverName}' is not a PostgreSQL server of this stack.", nameof(serverName));
 
     /// <summary>The live state of a resource (state, pid, endpoint).</summary>
     public ResourceStatus Resource(string name) => Application.Board[name];

@@ -55,19 +55,28 @@ public class BreakingTests(ProvisionedEstateFixture estate)
         }
     }
 
+    // The local PostgreSQL has the production pg_hba: each service role is admitted to its own database only, so a
+    // PUBLIC CONNECT grant opens no login and the matrix stays refused. The catalog check is what catches the grant.
+    private const string NoPublicConnect = "PUBLIC without CONNECT on service and system databases";
+
     [Fact]
-    public async Task PUBLIC_CONNECT_back_on_a_PostgreSQL_database_fails_baseline_and_isolation()
+    public async Task PUBLIC_CONNECT_back_on_a_PostgreSQL_database_fails_the_baseline_while_pg_hba_still_refuses_the_logins()
     {
         await estate.AdminAsync("external-postgres", "GRANT CONNECT ON DATABASE mo_grafana TO PUBLIC");
         try
         {
             var (_, report) = await RunJsonAsync();
 
-            var baseline = report.Single("baseline", "PUBLIC without CONNECT on service databases", "external-postgres");
+            var baseline = report.Single("baseline", NoPublicConnect, "external-postgres");
             Assert.Equal("failed", baseline.Result);
-            Assert.StartsWith("PUBLIC has CONNECT on mo_grafana", baseline.Detail);
-            Assert.Equal("svc_idp REACHED mo_grafana", report.Single("isolation", "other databases refused", "svc_idp").Detail);
-            Assert.Equal("reached", report.Cell("external-postgres", "svc_discourse", "mo_grafana"));
+            Assert.StartsWith("PUBLIC has CONNECT on mo_grafana (REVOKE CONNECT, TEMPORARY ON DATABASE mo_grafana FROM PUBLIC)", baseline.Detail);
+            Assert.Equal([$"{NoPublicConnect}/external-postgres"], report.FailedBeyondLatency.Select(f => $"{f.Name}/{f.Target}"));
+            foreach (var user in new[] { "svc_idp", "svc_discourse" })
+            {
+                Assert.Equal("refused", report.Cell("external-postgres", user, "mo_grafana"));
+                Assert.Contains($"28000: pg_hba.conf rejects connection for host \"127.0.0.1\", user \"{user}\", database \"mo_grafana\"",
+                    report.CellDetail("external-postgres", user, "mo_grafana"));
+            }
         }
         finally
         {
@@ -76,15 +85,21 @@ public class BreakingTests(ProvisionedEstateFixture estate)
     }
 
     [Fact]
-    public async Task PUBLIC_CONNECT_on_the_maintenance_database_is_caught_by_the_matrix()
+    public async Task PUBLIC_CONNECT_on_the_maintenance_database_fails_the_baseline_while_pg_hba_still_refuses_the_logins()
     {
         await estate.AdminAsync("external-postgres", "GRANT CONNECT ON DATABASE postgres TO PUBLIC");
         try
         {
             var (_, report) = await RunJsonAsync();
 
-            Assert.Equal(["svc_discourse REACHED postgres", "svc_grafana REACHED postgres", "svc_idp REACHED postgres"],
-                report.FailedBeyondLatency.Select(f => f.Detail).Order());
+            var baseline = Assert.Single(report.FailedBeyondLatency);
+            Assert.Equal(("baseline", NoPublicConnect, "external-postgres"), (baseline.Kind, baseline.Name, baseline.Target));
+            Assert.Equal("PUBLIC has CONNECT on postgres (REVOKE CONNECT, TEMPORARY ON DATABASE postgres FROM PUBLIC)", baseline.Detail);
+            foreach (var user in new[] { "svc_discourse", "svc_grafana", "svc_idp" })
+            {
+                Assert.Equal("refused", report.Cell("external-postgres", user, "postgres"));
+                Assert.Contains("pg_hba.conf rejects connection", report.CellDetail("external-postgres", user, "postgres"));
+            }
         }
         finally
         {

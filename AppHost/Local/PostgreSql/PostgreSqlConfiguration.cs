@@ -1,9 +1,12 @@
 using System.Globalization;
 using System.Text;
+using Rollout.AppHost.Publishing;
+using Rollout.AppHost.Publishing.HostConfig;
+using Rollout.Topology.Model;
 
 namespace Rollout.AppHost.Local.PostgreSql;
 
-/// <summary>rollout.conf (included from postgresql.conf) and pg_hba.conf of a local PostgreSQL: TLS and SCRAM only.</summary>
+/// <summary>rollout.conf (included from postgresql.conf) and pg_hba.conf of a local PostgreSQL: TLS and SCRAM only, each role to its own database.</summary>
 public static class PostgreSqlConfiguration
 {
     public const string IncludeLine = "include = 'rollout.conf'";
@@ -16,7 +19,7 @@ public static class PostgreSqlConfiguration
         static string Quote(string value) => "'" + value.Replace("'", "''") + "'";
         Set("listen_addresses", Quote(host));
         Set("port", port.ToString(CultureInfo.InvariantCulture));
-        // No Unix socket: every client comes over TCP and TLS (pg_hba has hostssl lines only).
+        // No Unix socket: every client comes over TCP, where pg_hba admits TLS (hostssl) only; its `local` lines never apply.
         Set("unix_socket_directories", "''");
         Set("ssl", "on");
         Set("ssl_cert_file", Quote(certificate));
@@ -36,15 +39,14 @@ public static class PostgreSqlConfiguration
         return text.ToString();
     }
 
-    public static string HostBasedAuthentication() =>
-        """
-        # Written by the Rollout AppHost at every start; edits are overwritten.
-        # TLS and SCRAM only: every plaintext connection is rejected.
-        # TYPE     DATABASE  USER  ADDRESS        METHOD
-        hostssl    all       all   127.0.0.1/32   scram-sha-256
-        hostssl    all       all   ::1/128        scram-sha-256
-        hostnossl  all       all   0.0.0.0/0      reject
-        hostnossl  all       all   ::/0           reject
-
-        """;
+    /// <summary>
+    /// pg_hba.conf of the local replica: what `publish` writes for the production host (the same generator), rendered
+    /// for the environment the stack runs (its app server address from rollout.yaml, 127.0.0.1) and with the local
+    /// admin role(s) in place of PG_ADMIN_USER. So each service role reaches only its own database, over TLS, from the
+    /// app server address; the admin reaches every database; anything else (plaintext, another address, another
+    /// database, postgres/template1 for a service role) is rejected by pg_hba before any database ACL is consulted.
+    /// The server listens on no Unix socket, so the file's `local` lines never apply.
+    /// </summary>
+    public static string HostBasedAuthentication(Estate estate, EnvironmentSpec environment, ServerSpec server, IReadOnlyList<string> adminRoles) =>
+        PostgreSqlServerConfig.RenderHba(PublishTarget.Resolve(estate, environment.Name, _ => null), server, adminRoles);
 }

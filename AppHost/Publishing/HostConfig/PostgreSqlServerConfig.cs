@@ -33,11 +33,18 @@ public static class PostgreSqlServerConfig
     /// One <c>hostssl db role app-ip/32 scram-sha-256</c> line per database, the admin role from the app
     /// server (the Provisioner reaches the host through it), local maintenance as postgres, and reject for the rest.
     /// </summary>
-    public static string RenderHba(PublishTarget target, ServerSpec server)
+    public static string RenderHba(PublishTarget target, ServerSpec server) =>
+        RenderHba(target, server, target.AdminUsers.TryGetValue(server.Name, out var admin) ? [admin.Text] : []);
+
+    /// <summary>
+    /// The same file with the given admin roles in place of the target's (PG_ADMIN_USER): how the local replica
+    /// names its own admin (rollout_admin), which the local environment of rollout.yaml does not declare.
+    /// </summary>
+    public static string RenderHba(PublishTarget target, ServerSpec server, IReadOnlyList<string> adminRoles)
     {
         var app = target.AppServerIp.Text + "/32";
         var rows = new List<string[]> { new[] { "local", "all", "postgres", "", "peer" } };
-        rows.AddRange(ServiceRows(target, server, app, target.AdminUsers.GetValueOrDefault(server.Name)));
+        rows.AddRange(ServiceRows(target, server, app, adminRoles));
         rows.Add(["local", "all", "all", "", "reject"]);
         rows.Add(["host", "all", "all", "0.0.0.0/0", "reject"]);
         rows.Add(["host", "all", "all", "::/0", "reject"]);
@@ -54,17 +61,17 @@ public static class PostgreSqlServerConfig
     public static string RenderContainerHba(PublishTarget target, ServerSpec server, string adminUser)
     {
         var rows = new List<string[]> { new[] { "local", "all", "all", "", "scram-sha-256" } };
-        rows.AddRange(ServiceRows(target, server, "all", HostValue.Resolved(adminUser, new Topology.Model.Setting(adminUser, "AppHost model"))));
+        rows.AddRange(ServiceRows(target, server, "all", [adminUser]));
         rows.Add(["host", "all", "all", "all", "reject"]);
         return Table([$"{server.Name} in the container deployment (docker-compose.yaml), environment {target.Name}."], rows);
     }
 
-    private static IEnumerable<string[]> ServiceRows(PublishTarget target, ServerSpec server, string address, HostValue? admin)
+    private static IEnumerable<string[]> ServiceRows(PublishTarget target, ServerSpec server, string address, IReadOnlyList<string> adminRoles)
     {
         foreach (var database in target.DatabasesOn(server))
             yield return ["hostssl", database.Name, database.User, address, "scram-sha-256"];
-        if (admin is not null)
-            yield return ["hostssl", "all", admin.Text, address, "scram-sha-256"];
+        foreach (var admin in adminRoles)
+            yield return ["hostssl", "all", admin, address, "scram-sha-256"];
     }
 
     private static string Table(IEnumerable<string> header, List<string[]> rows)

@@ -15,7 +15,11 @@ public static class PostgreSqlBaseline
 {
     public const string SslOn = "ssl on";
     public const string Scram = "password_encryption scram-sha-256";
-    public const string NoPublicConnect = "PUBLIC without CONNECT on service databases";
+    /// <summary>
+    /// Read from the catalog, not through logins: where pg_hba admits each role to its own database only (as the
+    /// published and the local pg_hba do), a PUBLIC CONNECT grant is invisible to the isolation matrix.
+    /// </summary>
+    public const string NoPublicConnect = "PUBLIC without CONNECT on service and system databases";
     public const string NoPowerfulRoles = "no superuser/createrole/createdb service roles";
     public const string PlanPrivileges = "only the plan's privileges";
     public static readonly string[] Items = [SslOn, Scram, NoPublicConnect, NoPowerfulRoles, PlanPrivileges];
@@ -26,6 +30,7 @@ public static class PostgreSqlBaseline
         var server = endpoint.Name;
         var databases = context.Binding.DatabasesOn(server).ToList();
         var names = databases.Select(d => d.Name).ToArray();
+        var publicChecked = names.Concat(PostgreSqlSmokeEngine.Instance.SystemDatabases).ToArray();
         var users = databases.Select(d => d.User).ToArray();
         string ssl, encryption;
         var publicConnect = new List<string>();
@@ -41,7 +46,7 @@ public static class PostgreSqlBaseline
                 {
                     new("SELECT current_setting('ssl'), current_setting('password_encryption')"),
                     new("SELECT d.datname FROM pg_database d CROSS JOIN LATERAL aclexplode(COALESCE(d.datacl, acldefault('d', d.datdba))) a " +
-                        "WHERE a.grantee = 0 AND a.privilege_type = 'CONNECT' AND d.datname = ANY($1)") { Parameters = { new() { Value = names } } },
+                        "WHERE a.grantee = 0 AND a.privilege_type = 'CONNECT' AND d.datname = ANY($1) ORDER BY d.datname") { Parameters = { new() { Value = publicChecked } } },
                     new("SELECT u.name, r.rolsuper, r.rolcreaterole, r.rolcreatedb, r.rolreplication, r.rolbypassrls " +
                         "FROM unnest($1::text[]) AS u(name) LEFT JOIN pg_roles r ON r.rolname = u.name") { Parameters = { new() { Value = users } } },
                     new("SELECT n.name, pg_get_userbyid(d.datdba) FROM unnest($1::text[]) AS n(name) LEFT JOIN pg_database d ON d.datname = n.name") { Parameters = { new() { Value = names } } },
@@ -90,7 +95,7 @@ public static class PostgreSqlBaseline
         [
             BaselineItem.From(SslOn, server, elapsed, ssl == "on" ? [] : [$"ssl is {ssl}"], "ssl = on"),
             BaselineItem.From(Scram, server, elapsed, scramProblems, "password_encryption = scram-sha-256"),
-            BaselineItem.From(NoPublicConnect, server, elapsed, publicConnect, $"PUBLIC has no CONNECT on {string.Join(", ", names)}"),
+            BaselineItem.From(NoPublicConnect, server, elapsed, publicConnect, $"PUBLIC has no CONNECT on {string.Join(", ", publicChecked)}"),
             BaselineItem.From(NoPowerfulRoles, server, elapsed, roleProblems, $"{string.Join(", ", users)}: no SUPERUSER, CREATEROLE, CREATEDB, REPLICATION, BYPASSRLS"),
             BaselineItem.From(PlanPrivileges, server, elapsed, privilegeProblems, "each service role owns its database and is a member of no other role"),
         ];

@@ -68,7 +68,8 @@ public sealed class PgHbaTests
     private static ServerEndpoint Endpoint(int port, string caFile) =>
         new(PublishedEstate.Estate.Server(ServerName), "127.0.0.1", port, null, null, caFile);
 
-    private static async Task<PostgresException> RefusalAsync(ServerEndpoint endpoint, string user, Secret password, string database, ConnectionOptions options)
+    /// <summary>Asserts that the login is refused with SQLSTATE 28000 (pg_hba) and returns the server's error.</summary>
+    internal static async Task<PostgresException> RefusalAsync(ServerEndpoint endpoint, string user, Secret password, string database, ConnectionOptions options)
     {
         await using var connection = DatabaseConnectionFactory.PostgreSql(endpoint, user, password, database, options);
         var error = await Assert.ThrowsAsync<PostgresException>(() => connection.OpenAsync());

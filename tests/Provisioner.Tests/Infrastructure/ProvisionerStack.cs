@@ -26,6 +26,7 @@ public sealed class ProvisionerStack : IAsyncLifetime
     public const string PostgreSqlName = "external-postgres";
 
     private TestingStack _stack = null!;
+    private bool _admittedAdmin;
 
     /// <summary>Scratch space of the tests (estate variants, copied state directories).</summary>
     public string BaseDirectory { get; } = Directory.CreateTempSubdirectory("rollout-provisioner-tests-").FullName;
@@ -116,9 +117,24 @@ public sealed class ProvisionerStack : IAsyncLifetime
         Assert.Equal("", (await PostgresAsync("SELECT string_agg(rolname, ',') FROM pg_roles WHERE rolname LIKE 'svc\\_%'")).Trim());
     }
 
+    /// <summary>
+    /// Admits a test's own PostgreSQL admin role to pg_hba.conf (besides rollout_admin), as the published file of staging
+    /// admits the role PG_ADMIN_USER names; without it pg_hba refuses the role before any privilege is looked at.
+    /// </summary>
+    public async Task AdmitPostgreSqlAdminAsync(string role)
+    {
+        await _stack.AdmitPostgreSqlAdminRolesAsync(PostgreSqlName, [role]);
+        _admittedAdmin = true;
+    }
+
     /// <summary>Removes every managed database and service user from the managed servers (the Plesk stand-in is left alone).</summary>
     public async Task ResetAsync()
     {
+        if (_admittedAdmin)
+        {
+            await _stack.AdmitPostgreSqlAdminRolesAsync(PostgreSqlName, []);
+            _admittedAdmin = false;
+        }
         var accounts = (await MariaDbAdminAsync(MariaDb, "SELECT CONCAT(QUOTE(User), '@', QUOTE(Host)) FROM mysql.global_priv WHERE User LIKE 'svc\\_%' OR User = 'rollout_weak'"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var drops = Estate.DatabasesOn(MariaDbName).Select(d => $"DROP DATABASE IF EXISTS `{d.Name}`;").Concat(accounts.Select(a => $"DROP USER {a};"));

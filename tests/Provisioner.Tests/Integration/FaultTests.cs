@@ -50,6 +50,7 @@ public sealed class FaultTests(ProvisionerStack stack) : IAsyncLifetime
             $"CREATE USER IF NOT EXISTS 'rollout_weak'@'127.0.0.1' IDENTIFIED BY '{password}'; GRANT SELECT, CREATE ON *.* TO 'rollout_weak'@'127.0.0.1'");
         // It may log in to the maintenance database (PUBLIC lost CONNECT there on apply) but lacks CREATEDB and CREATEROLE.
         await stack.PostgresAsync($"DROP ROLE IF EXISTS rollout_weak; CREATE ROLE rollout_weak LOGIN PASSWORD '{password}'; GRANT CONNECT ON DATABASE postgres TO rollout_weak");
+        await stack.AdmitPostgreSqlAdminAsync("rollout_weak");
         var variables = Staging.Variables(stack, "rollout_weak", password, password);
 
         var plan = await stack.ProvisionerAsync(variables, "plan", "--env", "staging");

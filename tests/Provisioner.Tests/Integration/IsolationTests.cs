@@ -43,11 +43,13 @@ public sealed class IsolationTests(ProvisionerStack stack) : IAsyncLifetime
             Assert.True(own.ExitCode == 0, $"{database.User}: {own.Error}");
             Assert.Equal($"{database.User} true", own.Output.Trim());
 
-            foreach (var other in postgres.Where(d => d.Name != database.Name))
+            // pg_hba (the production rules) refuses these before any ACL is read: the Provisioner's REVOKEs are
+            // asserted on the catalog in the test below.
+            foreach (var other in postgres.Where(d => d.Name != database.Name).Select(d => d.Name).Append("postgres").Append("template1"))
             {
-                var foreign = await Logins.PostgreSqlAsync(stack, database.User, password, other.Name);
+                var foreign = await Logins.PostgreSqlAsync(stack, database.User, password, other);
                 Assert.NotEqual(0, foreign.ExitCode);
-                Assert.Contains("CONNECT", foreign.Error);
+                Assert.Contains($"pg_hba.conf rejects connection for host \"127.0.0.1\", user \"{database.User}\", database \"{other}\", SSL encryption", foreign.Error);
             }
             var plain = await Logins.PostgreSqlAsync(stack, database.User, password, database.Name, tls: false);
             Assert.NotEqual(0, plain.ExitCode);
@@ -55,12 +57,17 @@ public sealed class IsolationTests(ProvisionerStack stack) : IAsyncLifetime
     }
 
     [Fact]
-    public async Task PostgreSql_databases_have_the_estates_locale_owner_extensions_and_no_public_access()
+    public async Task PostgreSql_databases_have_the_estates_locale_owner_extensions_and_no_public_access_nor_do_the_shared_ones()
     {
         Assert.Equal(0, (await stack.LocalAsync("apply")).ExitCode);
         var rows = await stack.PostgresAsync("SELECT datname, datcollate, datctype, pg_get_userbyid(datdba), datacl::text FROM pg_database WHERE datname LIKE 'mo\\_%' ORDER BY 1");
         Assert.Contains("mo_idp|de_AT.UTF-8|de_AT.UTF-8|svc_idp|{svc_idp=CTc/svc_idp}", rows);
         Assert.Contains("mo_grafana|en_US.UTF-8|en_US.UTF-8|svc_grafana|{svc_grafana=CTc/svc_grafana}", rows);
+        // PUBLIC lost CONNECT and TEMPORARY on the shared databases too: what isolates them where pg_hba would not.
+        var shared = await stack.PostgresAsync("SELECT string_agg(d.datname, ',' ORDER BY d.datname) FROM pg_database d " +
+            "CROSS JOIN LATERAL aclexplode(COALESCE(d.datacl, acldefault('d', d.datdba))) a " +
+            "WHERE d.datname IN ('postgres', 'template1') AND a.grantee = 0 AND a.privilege_type IN ('CONNECT', 'TEMPORARY')");
+        Assert.Equal("", shared.Trim());
         Assert.Equal("pgcrypto,plpgsql,uuid-ossp", (await stack.PostgresAsync("SELECT string_agg(extname, ',' ORDER BY extname) FROM pg_extension", "mo_idp")).Trim());
     }
 }

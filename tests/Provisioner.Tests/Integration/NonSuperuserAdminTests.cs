@@ -85,6 +85,7 @@ public sealed class NonSuperuserAdminTests(ProvisionerStack stack) : IAsyncLifet
         var password = "weak-" + Guid.NewGuid().ToString("N");
         await stack.PostgresAsync($"DROP ROLE IF EXISTS {Admin}; CREATE ROLE {Admin} LOGIN CREATEDB CREATEROLE {roleOptions} PASSWORD '{password}'; GRANT CONNECT ON DATABASE postgres TO {Admin}");
         await stack.PostgresAsync(sharedDatabasesSql);
+        await stack.AdmitPostgreSqlAdminAsync(Admin);
         var variables = Staging.Variables(stack, Admin, stack.MariaDb.AdminPassword.Reveal(), password);
         variables["MYSQL_ADMIN_USER"] = LocalSecretNames.AdminUser;
         return (password, variables);

@@ -30,11 +30,16 @@ public sealed class SmokeJson
         Assert.Single(Checks, c => c.Kind == kind && c.Name == name && c.Target == target);
 
     /// <summary>The state of one isolation matrix cell ("own", "refused", "reached", "error").</summary>
-    public string Cell(string server, string user, string database)
+    public string Cell(string server, string user, string database) => CellElement(server, user, database).GetProperty("state").GetString()!;
+
+    /// <summary>What one isolation matrix cell says happened (for a refusal: the server's message).</summary>
+    public string CellDetail(string server, string user, string database) => CellElement(server, user, database).GetProperty("detail").GetString()!;
+
+    private JsonElement CellElement(string server, string user, string database)
     {
         var matrix = _root.GetProperty("isolation").EnumerateArray().Single(m => m.GetProperty("server").GetString() == server);
         var row = matrix.GetProperty("rows").EnumerateArray().Single(r => r.GetProperty("user").GetString() == user);
-        return row.GetProperty("cells").GetProperty(database).GetProperty("state").GetString()!;
+        return row.GetProperty("cells").GetProperty(database);
     }
 
     public IEnumerable<(string Server, string User, string Database, string State)> Cells =>
