@@ -21,9 +21,13 @@ var postgres = new Option<string>("--postgres") { Description = "PostgreSQL serv
 var redis = new Option<string>("--redis-server") { Description = "Redis server program", DefaultValueFactory = _ => ServerBinaries.Debian.RedisServer };
 var noProjects = new Option<bool>("--no-projects") { Description = "Do not run the Provisioner and SmokeRunner" };
 var noTable = new Option<bool>("--no-table") { Description = "Print one line per state change instead of the live table" };
+var noTemplateCache = new Option<bool>("--no-template-cache")
+{
+    Description = "Run mariadb-install-db/initdb instead of copying their cached output (cache: $ROLLOUT_TEMPLATE_CACHE, else ~/.cache/rollout/templates)",
+};
 
 var root = new RootCommand("Rollout AppHost: the local replica of the estate (MariaDB, PostgreSQL, Redis) as real processes");
-foreach (var option in new Option[] { file, stateDir, fresh, ports, mariadbd, postgres, redis, noProjects, noTable }) root.Options.Add(option);
+foreach (var option in new Option[] { file, stateDir, fresh, ports, mariadbd, postgres, redis, noProjects, noTable, noTemplateCache }) root.Options.Add(option);
 root.SetAction((parse, _) =>
 {
     try
@@ -43,6 +47,7 @@ root.SetAction((parse, _) =>
             },
             RunProjects = !parse.GetValue(noProjects),
             LiveTable = !parse.GetValue(noTable),
+            UseTemplateCache = !parse.GetValue(noTemplateCache),
         });
     }
     catch (ArgumentException e)

@@ -2,6 +2,7 @@ using System.Text;
 using Npgsql;
 using Rollout.Provisioner.Planning;
 using Rollout.ServiceDefaults.Connections;
+using Rollout.ServiceDefaults.Secrets;
 using Rollout.Topology.Binding;
 using Rollout.Topology.Model;
 using static Rollout.Provisioner.Engines.PostgreSql.PostgreSqlSyntax;

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Rollout.Provisioner.Engines.PostgreSql;
+using Rollout.ServiceDefaults.Secrets;
 using Rollout.Topology.Model;
 
 namespace Rollout.Provisioner.Tests.Engines;

@@ -2,6 +2,7 @@ using System.Net;
 using Rollout.Provisioner.Engines.MariaDb;
 using Rollout.Provisioner.Engines.PostgreSql;
 using Rollout.Provisioner.Planning;
+using Rollout.ServiceDefaults.Secrets;
 using Rollout.Topology.Binding;
 using Rollout.Topology.Loading;
 using Rollout.Topology.Model;

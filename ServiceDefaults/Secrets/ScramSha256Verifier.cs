@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Rollout.Topology.Model;
 
-namespace Rollout.Provisioner.Engines.PostgreSql;
+namespace Rollout.ServiceDefaults.Secrets;
 
 /// <summary>
 /// SCRAM-SHA-256 verifiers as PostgreSQL stores them in pg_authid.rolpassword
