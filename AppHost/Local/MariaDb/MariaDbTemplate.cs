@@ -14,21 +14,14 @@ public static class MariaDbTemplate
 
     public static async Task<DataDirectoryTemplate> CreateAsync(ServerBinaries binaries, ServerAccount? account, string installLogPath, CancellationToken cancellationToken)
     {
-        var version = await ProgramOutput.ReadAsync(binaries.MariaDbServer, ["--version"], cancellationToken);
         IReadOnlyList<string> Arguments(string directory) =>
         [
             "--no-defaults", $"--datadir={directory}", "--auth-root-authentication-method=socket", "--skip-test-db", "--skip-name-resolve",
             .. MariaDbConfiguration.StorageOptions.Select(o => "--" + o),
         ];
-        var key = DataDirectoryTemplate.KeyOf(
-            ("engine", "mariadb"),
-            ("version", version),
-            ("server", DataDirectoryTemplate.FileIdentity(binaries.MariaDbServer)),
-            ("installer", DataDirectoryTemplate.FileIdentity(binaries.MariaDbInstallDb)),
-            // install-db creates a socket-authenticated account for the user it runs as.
-            ("user", account?.Name ?? Environment.UserName),
-            ("host", Environment.MachineName),
-            ("arguments", string.Join(' ', Arguments("<datadir>"))));
+        // install-db creates a socket-authenticated account for the user it runs as (part of the key) on this host.
+        var key = await DataDirectoryTemplate.KeyAsync(Name, binaries.MariaDbServer, binaries.MariaDbInstallDb, account, Arguments("<datadir>"),
+            [("host", Environment.MachineName)], cancellationToken);
         return new DataDirectoryTemplate(Name, key, async (directory, ct) =>
         {
             // One retry: on a machine shared with other server-heavy work the bootstrap server is

@@ -18,7 +18,6 @@ public static class PostgreSqlTemplate
 
     public static async Task<DataDirectoryTemplate> CreateAsync(ServerBinaries binaries, ServerAccount? account, string logPath, CancellationToken cancellationToken)
     {
-        var version = await ProgramOutput.ReadAsync(binaries.PostgreSqlServer, ["--version"], cancellationToken);
         // initdb copies the operating system's locales into pg_collation and its time zone into postgresql.conf.
         var locales = await ProgramOutput.ReadAsync("locale", ["-a"], cancellationToken);
         IReadOnlyList<string> Arguments(string directory) =>
@@ -26,16 +25,12 @@ public static class PostgreSqlTemplate
             "-D", directory, $"--username={LocalSecretNames.AdminUser}", "--auth=reject",
             "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions",
         ];
-        var key = DataDirectoryTemplate.KeyOf(
-            ("engine", "postgresql"),
-            ("version", version),
-            ("server", DataDirectoryTemplate.FileIdentity(binaries.PostgreSqlServer)),
-            ("initdb", DataDirectoryTemplate.FileIdentity(binaries.PostgreSqlInitDb)),
-            ("user", account?.Name ?? Environment.UserName),
-            ("timezone", $"{Environment.GetEnvironmentVariable("TZ")} {TimeZoneInfo.Local.Id}"),
-            ("locales", string.Join(' ', locales.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal))),
-            ("arguments", string.Join(' ', Arguments("<datadir>"))),
-            ("postgresql.conf", PostgreSqlConfiguration.IncludeLine));
+        var key = await DataDirectoryTemplate.KeyAsync(Name, binaries.PostgreSqlServer, binaries.PostgreSqlInitDb, account, Arguments("<datadir>"),
+            [
+                ("timezone", $"{Environment.GetEnvironmentVariable("TZ")} {TimeZoneInfo.Local.Id}"),
+                ("locales", string.Join(' ', locales.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal))),
+                ("postgresql.conf", PostgreSqlConfiguration.IncludeLine),
+            ], cancellationToken);
         return new DataDirectoryTemplate(Name, key, async (directory, ct) =>
         {
             await ChildProcessLauncher.RunToCompletionAsync(new LaunchSpec(binaries.PostgreSqlInitDb, Arguments(directory), logPath, account, Signal.Kill),

@@ -29,8 +29,21 @@ public sealed record DataDirectoryTemplate(string Name, string Key, Func<string,
         return text.ToString();
     }
 
+    /// <summary>
+    /// The key of an engine's template: the server's --version, both programs' identities, the user
+    /// the initialiser runs as, its arguments (data directory left out), then <paramref name="more"/>.
+    /// </summary>
+    public static async Task<string> KeyAsync(string engine, string server, string initializer, ServerAccount? account,
+        IEnumerable<string> arguments, IEnumerable<(string Name, string Value)> more, CancellationToken cancellationToken)
+    {
+        var version = await Processes.ProgramOutput.ReadAsync(server, ["--version"], cancellationToken);
+        return KeyOf([
+            ("engine", engine), ("version", version), ("server", FileIdentity(server)), ("initializer", FileIdentity(initializer)),
+            ("user", account?.Name ?? Environment.UserName), ("arguments", string.Join(' ', arguments)), .. more]);
+    }
+
     /// <summary>A program's identity beyond its --version text: path, size and modification time (a reinstall rebuilds).</summary>
-    public static string FileIdentity(string path)
+    private static string FileIdentity(string path)
     {
         var file = new FileInfo(path);
         return file.Exists ? $"{file.FullName} {file.Length} {file.LastWriteTimeUtc:O}" : $"{path} missing";
