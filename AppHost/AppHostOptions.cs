@@ -25,6 +25,15 @@ public sealed record AppHostOptions
     /// <summary>Run the project resources (Provisioner, SmokeRunner) once the servers are healthy.</summary>
     public bool RunProjects { get; init; } = true;
 
+    /// <summary>
+    /// Copy pristine data directories from the per-user template cache instead of running
+    /// mariadb-install-db/initdb on a cold start (ROLLOUT_TEMPLATE_CACHE=off also disables it).
+    /// </summary>
+    public bool UseTemplateCache { get; init; } = true;
+
+    /// <summary>The template cache directory; default ROLLOUT_TEMPLATE_CACHE, else $XDG_CACHE_HOME/rollout/templates or ~/.cache/rollout/templates.</summary>
+    public string? TemplateCacheDirectory { get; init; }
+
     /// <summary>Show the live resource table (otherwise one line per state change).</summary>
     public bool LiveTable { get; init; } = true;
 

@@ -28,9 +28,13 @@ var dashboardPort = new Option<int>("--dashboard-port")
     DefaultValueFactory = _ => DashboardServer.DefaultPort,
 };
 var noDashboard = new Option<bool>("--no-dashboard") { Description = "Do not serve the dashboard" };
+var noTemplateCache = new Option<bool>("--no-template-cache")
+{
+    Description = "Run mariadb-install-db/initdb instead of copying their cached output (cache: $ROLLOUT_TEMPLATE_CACHE, else ~/.cache/rollout/templates)",
+};
 
 var root = new RootCommand("Rollout AppHost: the local replica of the estate (MariaDB, PostgreSQL, Redis) as real processes");
-foreach (var option in new Option[] { file, stateDir, fresh, ports, mariadbd, postgres, redis, noProjects, noTable, dashboardPort, noDashboard }) root.Options.Add(option);
+foreach (var option in new Option[] { file, stateDir, fresh, ports, mariadbd, postgres, redis, noProjects, noTable, noTemplateCache, dashboardPort, noDashboard }) root.Options.Add(option);
 root.SetAction((parse, _) =>
 {
     try
@@ -50,6 +54,7 @@ root.SetAction((parse, _) =>
             },
             RunProjects = !parse.GetValue(noProjects),
             LiveTable = !parse.GetValue(noTable),
+            UseTemplateCache = !parse.GetValue(noTemplateCache),
         }, parse.GetValue(noDashboard) ? null : ParseDashboardPort(parse.GetValue(dashboardPort)));
     }
     catch (ArgumentException e)

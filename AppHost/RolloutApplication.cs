@@ -1,5 +1,6 @@
 using Rollout.AppHost.Local;
 using Rollout.AppHost.Local.Processes;
+using Rollout.AppHost.Local.Templates;
 using Rollout.AppHost.Local.Tls;
 using Rollout.AppHost.Model;
 using Rollout.AppHost.Orchestration;
@@ -81,7 +82,8 @@ public sealed class RolloutApplication : IAsyncDisposable
         var leftovers = new LeftoverProcesses(Layout.ProcessesFile);
         await leftovers.ReapAsync(cancellationToken);
         var authority = LocalCertificateAuthority.LoadOrCreate(Layout.Tls);
-        var context = new LocalServerContext(Estate, Layout, authority, Secrets, Options.Binaries, leftovers);
+        var context = new LocalServerContext(Estate, Layout, authority, Secrets, Options.Binaries, leftovers,
+            TemplateCache.Resolve(Options.TemplateCacheDirectory, disabled: !Options.UseTemplateCache));
         _orchestrator = new Orchestrator(Model, Environment, context, Options, RepositoryRoot, Board);
         await _orchestrator.StartAsync(cancellationToken);
     }

@@ -31,10 +31,25 @@ public sealed partial record ServerAccount(string Name, int Uid, int Gid)
             throw new LocalServerException($"Cannot give {path} to user {account.Name}: errno {Marshal.GetLastPInvokeError()}.");
     }
 
+    /// <summary>Gives a directory and everything in it to this account (no-op when null); symbolic links themselves, not their targets.</summary>
+    public static void OwnRecursively(ServerAccount? account, string directory)
+    {
+        if (account is null) return;
+        Own(account, directory);
+        foreach (var entry in Directory.EnumerateFileSystemEntries(directory, "*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 }))
+        {
+            if (Lchown(entry, account.Uid, account.Gid) != 0)
+                throw new LocalServerException($"Cannot give {entry} to user {account.Name}: errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
     /// <summary>setpriv arguments that switch to this account before the program runs.</summary>
     public IEnumerable<string> SetprivArguments() =>
         [$"--reuid={Uid}", $"--regid={Gid}", "--init-groups"];
 
     [LibraryImport("libc", EntryPoint = "chown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Chown(string path, int owner, int group);
+
+    [LibraryImport("libc", EntryPoint = "lchown", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Lchown(string path, int owner, int group);
 }

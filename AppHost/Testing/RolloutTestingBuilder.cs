@@ -42,6 +42,8 @@ public sealed class RolloutTestingBuilder
     private bool _runProjects;
     private ServerBinaries _binaries = ServerBinaries.Debian;
     private IReadOnlyDictionary<string, int>? _ports;
+    private string? _templateCache;
+    private bool _useTemplateCache = true;
     private readonly List<Action<RolloutApplicationBuilder>> _configure = [];
 
     private RolloutTestingBuilder()
@@ -69,6 +71,14 @@ public sealed class RolloutTestingBuilder
     public RolloutTestingBuilder WithPorts(IReadOnlyDictionary<string, int> ports)
     {
         _ports = ports;
+        return this;
+    }
+
+    /// <summary>Uses this template cache directory instead of the per-user one, or none (<paramref name="directory"/> null).</summary>
+    public RolloutTestingBuilder WithTemplateCache(string? directory)
+    {
+        _templateCache = directory;
+        _useTemplateCache = directory is not null;
         return this;
     }
 
@@ -100,6 +110,8 @@ public sealed class RolloutTestingBuilder
                 Binaries = _binaries,
                 RunProjects = _runProjects,
                 LiveTable = false,
+                UseTemplateCache = _useTemplateCache,
+                TemplateCacheDirectory = _templateCache,
             };
             var builder = RolloutApplication.CreateBuilder(options);
             builder = RolloutApplication.CreateBuilder(options with { PortOverrides = _ports ?? FreePorts(builder) });

@@ -35,13 +35,9 @@ public sealed class MariaDbServer(ServerSpec server, string host, int port, Loca
         ServerBinaries.Require(Context.Binaries.MariaDbInstallDb, Engine.MariaDb, Server.Name, "--mariadbd (mariadb-install-db)");
         if (!Directory.Exists(Path.Combine(DataDirectory, "mysql")))
         {
-            var template = await Context.MariaDbTemplateAsync(Account, cancellationToken);
-            if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
-            Directory.CreateDirectory(DataDirectory);
-            ServerAccount.Own(Account, DataDirectory);
-            await ChildProcessLauncher.RunToCompletionAsync(
-                new LaunchSpec("/bin/cp", ["-a", template + "/.", DataDirectory], LogPath, Account, Signal.Kill),
-                $"Copying the MariaDB template data directory for '{Server.Name}'", cancellationToken);
+            var template = await Context.TemplateAsync(MariaDbTemplate.Name,
+                ct => MariaDbTemplate.CreateAsync(Context.Binaries, Account, Context.Layout.Log("mariadb-install-db"), ct), Account, LogPath, cancellationToken);
+            await LocalServerContext.CopyTemplateAsync(template, DataDirectory, Account, LogPath, finishAsync: null, cancellationToken);
         }
 
         var (certificate, key) = Context.CertificateAuthority.IssueServerCertificate(Server.Name, Account);

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Rollout.AppHost.Local.Processes;
 using Rollout.Topology.Model;
 
 namespace Rollout.AppHost.Local.PostgreSql;
@@ -46,7 +46,7 @@ public static class LocalePrerequisite
 
     private static async Task<IReadOnlySet<string>> InstalledLocalesAsync()
     {
-        var output = await RunAsync("locale", "-a");
+        var output = await ProgramOutput.ReadAsync("locale", ["-a"], CancellationToken.None);
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Normalize).ToHashSet();
     }
 
@@ -63,16 +63,6 @@ public static class LocalePrerequisite
             else lines.Add($"{locale} UTF-8");
         }
         await File.WriteAllLinesAsync(LocaleGen, lines, cancellationToken);
-        await RunAsync("locale-gen");
-    }
-
-    private static async Task<string> RunAsync(string program, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start) ?? throw new LocalServerException($"Cannot run {program}.");
-        var output = await process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return output;
+        await ProgramOutput.ReadAsync("locale-gen", [], cancellationToken);
     }
 }

@@ -1,6 +1,5 @@
 using Npgsql;
 using Rollout.AppHost.Local.Processes;
-using Rollout.AppHost.Local.Tls;
 using Rollout.ServiceDefaults.Connections;
 using Rollout.ServiceDefaults.Local;
 using Rollout.Topology.Binding;
@@ -9,9 +8,10 @@ using Rollout.Topology.Model;
 namespace Rollout.AppHost.Local.PostgreSql;
 
 /// <summary>
-/// A local PostgreSQL 15: initdb with the superuser rollout_admin (password from a 0600 file,
-/// SCRAM), TLS only, and the production pg_hba (<see cref="PostgreSqlConfiguration.HostBasedAuthentication"/>:
-/// each service role to its own database only), run as `postgres` when root.
+/// A local PostgreSQL 15: data directory copied from the pristine initdb template
+/// (<see cref="PostgreSqlTemplate"/>), superuser rollout_admin's SCRAM password set on the copy, TLS only,
+/// and the production pg_hba (<see cref="PostgreSqlConfiguration.HostBasedAuthentication"/>: each service
+/// role to its own database only), run as `postgres` when root.
 /// Stopped with SIGINT (fast shutdown: does not wait for clients).
 /// </summary>
 public sealed class PostgreSqlServer(ServerSpec server, string host, int port, LocalServerContext context, EnvironmentSpec environment)
@@ -98,26 +98,11 @@ public sealed class PostgreSqlServer(ServerSpec server, string host, int port, L
 
     private async Task InitializeAsync(CancellationToken cancellationToken)
     {
-        if (Directory.Exists(DataDirectory)) Directory.Delete(DataDirectory, recursive: true);
-        Directory.CreateDirectory(DataDirectory);
-        File.SetUnixFileMode(DataDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        ServerAccount.Own(Account, DataDirectory);
-        var passwordFile = Path.Combine(RunDirectory, "initdb-password");
-        LocalCertificateAuthority.WriteSecretFile(passwordFile, _adminPassword!.Reveal() + "\n", Account);
-        try
-        {
-            await ChildProcessLauncher.RunToCompletionAsync(new LaunchSpec(Context.Binaries.PostgreSqlInitDb,
-                [
-                    "-D", DataDirectory, $"--username={LocalSecretNames.AdminUser}", $"--pwfile={passwordFile}",
-                    "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions",
-                ], LogPath, Account, Signal.Kill), $"initdb for '{Server.Name}'", cancellationToken);
-        }
-        finally
-        {
-            File.Delete(passwordFile);
-        }
-        await File.AppendAllTextAsync(Path.Combine(DataDirectory, "postgresql.conf"),
-            Environment.NewLine + PostgreSqlConfiguration.IncludeLine + Environment.NewLine, cancellationToken);
+        var template = await Context.TemplateAsync(PostgreSqlTemplate.Name,
+            ct => PostgreSqlTemplate.CreateAsync(Context.Binaries, Account, LogPath, ct), Account, LogPath, cancellationToken);
+        await LocalServerContext.CopyTemplateAsync(template, DataDirectory, Account, LogPath,
+            (copy, ct) => PostgreSqlTemplate.SetAdminPasswordAsync(Context.Binaries, copy, _adminPassword!, Account, RunDirectory, LogPath, ct),
+            cancellationToken);
     }
 
     protected override LaunchSpec CreateLaunchSpec() =>

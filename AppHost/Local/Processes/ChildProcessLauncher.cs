@@ -39,11 +39,12 @@ public static partial class ChildProcessLauncher
             UseShellExecute = false,
             WorkingDirectory = spec.WorkingDirectory ?? "/",
         };
-        // sh opens the log (as the AppHost's user), then execs setpriv, which execs the program.
+        // sh opens the log and the input (as the AppHost's user), then execs setpriv, which execs the program.
         startInfo.ArgumentList.Add("-c");
-        startInfo.ArgumentList.Add("log=$1; shift; exec \"$@\" >>\"$log\" 2>&1 </dev/null");
+        startInfo.ArgumentList.Add("log=$1; in=$2; shift 2; exec \"$@\" >>\"$log\" 2>&1 <\"$in\"");
         startInfo.ArgumentList.Add("sh");
         startInfo.ArgumentList.Add(spec.LogPath);
+        startInfo.ArgumentList.Add(spec.StandardInputPath ?? "/dev/null");
         startInfo.ArgumentList.Add(Setpriv);
         if (spec.Account is not null)
             foreach (var argument in spec.Account.SetprivArguments()) startInfo.ArgumentList.Add(argument);
