@@ -3,6 +3,7 @@
 # i.e. `dotnet run` without the build) until it prints "All servers healthy" (every server accepts a
 # TLS login and answers; Plesk replica seeded), cold (--fresh) and warm (data reused); median of N runs;
 # plus the AppHost process's peak RSS (VmHWM). Usage: bench/apphost/run.sh [N=5]
+# APPHOST_ARGS adds AppHost options to every run, e.g. APPHOST_ARGS=--no-dashboard.
 set -euo pipefail
 trap 'echo "bench/apphost/run.sh failed at line $LINENO" >&2' ERR
 runs=${1:-5}
@@ -44,7 +45,8 @@ PY
 run_once() {
   local start end pid hwm cpu
   start=$(date +%s%N)
-  dotnet "$dll" --state-dir "$state" --no-table --no-projects "${ports[@]}" "$@" > "$out" 2>&1 &
+  # shellcheck disable=SC2086 # APPHOST_ARGS is a list of options
+  dotnet "$dll" --state-dir "$state" --no-table --no-projects "${ports[@]}" ${APPHOST_ARGS:-} "$@" > "$out" 2>&1 &
   pid=$!
   until grep -q "All servers healthy" "$out"; do
     if ! kill -0 "$pid" 2> /dev/null; then cat "$out" >&2; exit 1; fi
