@@ -55,6 +55,9 @@ public static class DatabaseConnectionFactory
             ApplicationName = options.ApplicationName,
             SslMode = !options.RequireTls ? SslMode.Disable : endpoint.CaFile is null ? SslMode.Require : SslMode.VerifyCA,
             RootCertificate = options.RequireTls ? endpoint.CaFile : null,
+            // The estate encrypts with TLS, never GSSAPI. Npgsql's default (Prefer) retries a login that pg_hba
+            // rejects on a second connection, doubling the cost of every refusal the isolation checks provoke.
+            GssEncryptionMode = GssEncryptionMode.Disable,
         };
         return new NpgsqlConnection(builder.ConnectionString);
     }

@@ -13,6 +13,8 @@ public static class MariaDbConfiguration
         "innodb_log_file_size=16M",
         "innodb_flush_log_at_trx_commit=2",
         "innodb_doublewrite=0",
+        // The temporary tablespace is recreated (written full) at every start: keep it small.
+        "innodb_temp_data_file_path=ibtmp1:1M:autoextend",
     ];
 
     public sealed record Paths(string DataDirectory, string Socket, string PidFile, string Certificate, string Key, string CaCertificate);
