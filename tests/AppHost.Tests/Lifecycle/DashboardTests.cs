@@ -54,6 +54,8 @@ public sealed partial class DashboardTests
         await using var apphost = await AppHostProcess.StartAsync(state.Path, "--dashboard-port", port);
 
         await apphost.WaitUntilHealthyAsync(StartTimeout);
+        // The dashboard starts once the servers are healthy: its warning follows that line.
+        await WaitForOutputAsync(apphost, "warning: dashboard not started");
         Assert.Contains($"warning: dashboard not started: 127.0.0.1:{port} is not available", apphost.Output);
         Assert.Contains("pass --dashboard-port <port> (0: any free one) or --no-dashboard", apphost.Output);
         Assert.DoesNotContain("Dashboard: http", apphost.Output);
@@ -72,12 +74,18 @@ public sealed partial class DashboardTests
 
     private static async Task<Uri> WaitForLoginUrlAsync(AppHostProcess apphost)
     {
-        for (var attempt = 0; attempt < 50; attempt++)
+        await WaitForOutputAsync(apphost, "Dashboard: http");
+        return new Uri(LoginUrl().Match(apphost.Output).Value);
+    }
+
+    private static async Task WaitForOutputAsync(AppHostProcess apphost, string text)
+    {
+        for (var attempt = 0; attempt < 100; attempt++)
         {
-            if (LoginUrl().Match(apphost.Output) is { Success: true } match) return new Uri(match.Value);
+            if (apphost.Output.Contains(text, StringComparison.Ordinal)) return;
             await Task.Delay(100);
         }
-        throw new Xunit.Sdk.XunitException($"no dashboard link printed:{Environment.NewLine}{apphost.Output}");
+        throw new Xunit.Sdk.XunitException($"'{text}' not printed within 10 s:{Environment.NewLine}{apphost.Output}");
     }
 
     [GeneratedRegex(@"http://127\.0\.0\.1:\d+/login\?t=[0-9a-f]{32}")]
