@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Rollout.AppHost.Local;
+using Rollout.AppHost.Local.Processes;
 using Rollout.AppHost.Orchestration;
 using Rollout.ServiceDefaults.Redaction;
 
@@ -77,7 +78,7 @@ public sealed class DashboardServer : IAsyncDisposable
             s.ConnectionString,
             s.Detail,
         })));
-        app.MapGet("/api/logs/{name}", async (string name, CancellationToken requestAborted) =>
+        app.MapGet("/api/logs/{name}", (string name) =>
         {
             // Only names of the model's resources: the name never becomes a path of its own.
             if (!board.All.Any(s => s.Name == name))
@@ -85,7 +86,7 @@ public sealed class DashboardServer : IAsyncDisposable
             var path = layout.Log(name);
             if (!File.Exists(path))
                 return Results.Text($"'{name}' has no log (yet).", statusCode: StatusCodes.Status404NotFound);
-            return Results.Text(SecretRedactor.Shared.Redact(await ReadTailAsync(path, requestAborted)), "text/plain; charset=utf-8");
+            return Results.Text(SecretRedactor.Shared.Redact(LogTail.ReadText(path, LogTailBytes)), "text/plain; charset=utf-8");
         });
 
         await app.StartAsync(cancellationToken);
@@ -101,15 +102,4 @@ public sealed class DashboardServer : IAsyncDisposable
 
     private static bool TokenMatches(string? given, string token) =>
         given is not null && CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(given), Encoding.ASCII.GetBytes(token));
-
-    private static async Task<string> ReadTailAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        var start = Math.Max(0, stream.Length - LogTailBytes);
-        stream.Seek(start, SeekOrigin.Begin);
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        var text = await reader.ReadToEndAsync(cancellationToken);
-        // Cut at a line start when the tail began mid-line.
-        return start > 0 && text.IndexOf('\n', StringComparison.Ordinal) is var newline and >= 0 ? text[(newline + 1)..] : text;
-    }
 }

@@ -15,18 +15,19 @@ public static class ExistingServerChecks
 {
     public static async Task<IReadOnlyList<ExistingServerCheck>> RunAsync(EnvironmentBinding binding, ServicePasswords passwords, CancellationToken cancellationToken)
     {
-        var work = binding.Servers.Values
+        var targets = binding.Servers.Values
             .Where(e => e.Server.Existing && e.Server.Engine == Engine.MariaDb)
             .SelectMany(e => binding.DatabasesOn(e.Name).Select(d => (Endpoint: e, Database: d)))
-            .Select(x => CheckAsync(x.Endpoint, x.Database, passwords, cancellationToken));
-        return await Task.WhenAll(work);
+            .ToList();
+        var stored = await passwords.GetManyAsync(targets.Select(t => t.Database.PasswordSecretName).ToList(), cancellationToken);
+        return await Task.WhenAll(targets.Select(t =>
+            CheckAsync(t.Endpoint, t.Database, stored.GetValueOrDefault(t.Database.PasswordSecretName), passwords.Description, cancellationToken)));
     }
 
-    private static async Task<ExistingServerCheck> CheckAsync(ServerEndpoint endpoint, DatabaseSpec database, ServicePasswords passwords, CancellationToken cancellationToken)
+    private static async Task<ExistingServerCheck> CheckAsync(ServerEndpoint endpoint, DatabaseSpec database, Secret? password, string source, CancellationToken cancellationToken)
     {
-        var password = await passwords.GetAsync(database.PasswordSecretName, cancellationToken);
         if (password is null)
-            return new ExistingServerCheck(endpoint.Name, database.Name, database.User, false, $"not checked: no {database.PasswordSecretName} in {passwords.Description}");
+            return new ExistingServerCheck(endpoint.Name, database.Name, database.User, false, $"not checked: no {database.PasswordSecretName} in {source}");
         try
         {
             await using var connection = DatabaseConnectionFactory.MariaDb(endpoint, database.User, password, database.Name,

@@ -28,8 +28,6 @@ public sealed class ServicePasswords
 
     public bool CanGenerate => _store is not null;
 
-    public Task<Secret?> GetAsync(string name, CancellationToken cancellationToken) => _source.GetAsync(name, cancellationToken);
-
     public Task<IReadOnlyDictionary<string, Secret>> GetManyAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken) =>
         _source.GetManyAsync(names, cancellationToken);
 

@@ -50,13 +50,16 @@ public sealed class EnvironmentPlanner(EnvironmentBinding binding, ServicePasswo
     {
         var missing = new List<string>();
         var servers = new List<DesiredServer>();
-        foreach (var endpoint in binding.Servers.Values.Where(e => e.Server.IsDatabaseServer && !e.Server.Existing))
+        var managed = binding.Servers.Values.Where(e => e.Server.IsDatabaseServer && !e.Server.Existing).ToList();
+        // One read of the secret source for the whole plan (a file store parses the file per call).
+        var stored = await passwords.GetManyAsync(
+            managed.SelectMany(e => binding.DatabasesOn(e.Name)).Select(d => d.PasswordSecretName).ToList(), cancellationToken);
+        foreach (var endpoint in managed)
         {
             var databases = binding.DatabasesOn(endpoint.Name).ToList();
             if (databases.Count == 0) continue;
             var engine = Engines.EngineCatalog.For(endpoint.Engine);
             var users = new List<DesiredUser>();
-            var stored = await passwords.GetManyAsync(databases.Select(d => d.PasswordSecretName).ToList(), cancellationToken);
             foreach (var database in databases)
             {
                 var password = stored.GetValueOrDefault(database.PasswordSecretName);
