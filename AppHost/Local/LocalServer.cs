@@ -11,6 +11,7 @@ namespace Rollout.AppHost.Local;
 public abstract class LocalServer(ServerSpec server, string host, int port, LocalServerContext context, string systemUser) : ILocalServer
 {
     private Process? _process;
+    private readonly Lazy<ServerAccount?> _account = new(() => ServerAccount.ForServerUser(systemUser));
 
     public ServerSpec Server { get; } = server;
 
@@ -26,8 +27,11 @@ public abstract class LocalServer(ServerSpec server, string host, int port, Loca
 
     protected LocalServerContext Context { get; } = context;
 
-    /// <summary>The unprivileged account the server runs as when the AppHost is root; null otherwise.</summary>
-    protected ServerAccount? Account { get; } = ServerAccount.ForServerUser(systemUser);
+    /// <summary>
+    /// The unprivileged account the server runs as when the AppHost is root; null otherwise. Looked up on first
+    /// use, after <see cref="StartAsync"/> has installed a missing server package: the package creates the account.
+    /// </summary>
+    protected ServerAccount? Account => _account.Value;
 
     protected string DataDirectory => Context.Layout.Data(Server.Name);
 
