@@ -1,11 +1,8 @@
 using Rollout.Provisioner.Engines;
-using Rollout.ServiceDefaults.Secrets;
-using Rollout.Topology.Binding;
-using Rollout.Topology.Loading;
 
 namespace Rollout.Provisioner.Commands;
 
-/// <summary>Runs a command body and turns every expected failure into a message and exit code 1.</summary>
+/// <summary>Runs a command body and turns every expected failure into a message and exit code 3 (bad input) or 1 (failed).</summary>
 internal static class CommandRunner
 {
     public static async Task<int> RunAsync(CommandIo io, Func<Task<int>> body)
@@ -14,11 +11,11 @@ internal static class CommandRunner
         {
             return await body();
         }
-        catch (Exception e) when (e is ProvisioningException or EstateValidationException or BindingException or FileNotFoundException
-                                      or InvalidDataException or ArgumentException or InvalidOperationException or KeyNotFoundException)
+        catch (Exception e) when (e is ProvisioningException or FileNotFoundException or InvalidDataException or InvalidOperationException
+                                      || ServiceDefaults.Cli.ExitCodes.IsInvalidInput(e))
         {
             await io.Error.WriteLineAsync("error: " + e.Message);
-            return ExitCodes.Error;
+            return ServiceDefaults.Cli.ExitCodes.For(e);
         }
         catch (OperationCanceledException)
         {
