@@ -27,7 +27,7 @@ public sealed class MariaDbEngine : IDatabaseEngine
         try
         {
             return await MariaDbCatalogReader.ReadAsync(connection, desired.Databases.Select(d => d.Name).ToHashSet(),
-                desired.Users.Select(u => u.Account.Name).ToHashSet(), cancellationToken);
+                desired.Users.Select(u => u.Account.Name).ToHashSet(), desired, cancellationToken);
         }
         catch (MySqlException e) when (e.ErrorCode is MySqlErrorCode.TableAccessDenied or MySqlErrorCode.DatabaseAccessDenied)
         {
@@ -105,6 +105,8 @@ public sealed class MariaDbEngine : IDatabaseEngine
         [SqlStatement.Plain($"REVOKE {string.Join(", ", privileges)} ON *.* FROM {Grantee(account)}")];
 
     public IReadOnlyList<SqlStatement> DropAccount(Account account) => [SqlStatement.Plain($"DROP USER IF EXISTS {Grantee(account)}")];
+
+    public IReadOnlyList<SqlStatement> DropDatabase(string database) => [SqlStatement.Plain($"DROP DATABASE IF EXISTS {Identifier(database)}")];
 
     public IReadOnlyList<SqlStatement> CreateExtension(string database, string extension, Account owner) =>
         throw new ProvisioningException($"Database '{database}': MariaDB has no extensions; remove 'extensions' from it in the estate.");

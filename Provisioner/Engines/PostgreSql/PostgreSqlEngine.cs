@@ -36,7 +36,7 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
         await using (var connection = await OpenAsync(desired.Endpoint, null, cancellationToken))
         {
             (state, owned) = await PostgreSqlCatalogReader.ReadAsync(connection, desired.Databases.Select(d => d.Name).ToHashSet(),
-                desired.Users.Select(u => u.Account.Name).ToHashSet(), cancellationToken);
+                desired.Users.Select(u => u.Account.Name).ToHashSet(), desired, cancellationToken);
         }
 
         // Trade-off: when the owner owns exactly as many extensions as the estate lists, they are taken to be
@@ -160,6 +160,8 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
         [SqlStatement.Plain($"ALTER ROLE {Identifier(account.Name)} {string.Join(" ", privileges.Select(p => "NO" + p))}")];
 
     public IReadOnlyList<SqlStatement> DropAccount(Account account) => [SqlStatement.Plain($"DROP ROLE IF EXISTS {Identifier(account.Name)}")];
+
+    public IReadOnlyList<SqlStatement> DropDatabase(string database) => [SqlStatement.Plain($"DROP DATABASE IF EXISTS {Identifier(database)}")];
 
     /// <summary>
     /// Created as the database's owner (uuid-ossp and pgcrypto are trusted extensions): the service
