@@ -1,5 +1,6 @@
 using MySqlConnector;
 using Rollout.Provisioner.Planning;
+using Rollout.Provisioner.Telemetry;
 using Rollout.ServiceDefaults.Connections;
 using Rollout.ServiceDefaults.Passwords;
 using Rollout.Topology.Binding;
@@ -118,13 +119,17 @@ public sealed class MariaDbEngine : IDatabaseEngine
         {
             if (statement.Database is not null) throw new InvalidOperationException("MariaDB statements run on the server session.");
             await using var command = new MySqlCommand(statement.Text, connection);
-            try
+            using (var span = ProvisionerTelemetry.StartStatement(endpoint, statement))
             {
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-            catch (MySqlException e)
-            {
-                throw new ProvisioningException($"{endpoint}: `{statement.Display}` failed: {e.Message}", e);
+                try
+                {
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                }
+                catch (MySqlException e)
+                {
+                    ProvisionerTelemetry.Fail(span, e);
+                    throw new ProvisioningException($"{endpoint}: `{statement.Display}` failed: {e.Message}", e);
+                }
             }
             await executed(statement);
         }

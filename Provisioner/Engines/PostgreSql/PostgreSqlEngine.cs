@@ -1,6 +1,7 @@
 using System.Text;
 using Npgsql;
 using Rollout.Provisioner.Planning;
+using Rollout.Provisioner.Telemetry;
 using Rollout.ServiceDefaults.Connections;
 using Rollout.ServiceDefaults.Passwords;
 using Rollout.Topology.Binding;
@@ -205,13 +206,17 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
                 // Autocommit, one statement at a time: CREATE DATABASE cannot run in a transaction block,
                 // and statements of one server run in order on one session (DCL per role never races).
                 await using var command = new NpgsqlCommand(statement.Text, connection);
-                try
+                using (var span = ProvisionerTelemetry.StartStatement(endpoint, statement))
                 {
-                    await command.ExecuteNonQueryAsync(cancellationToken);
-                }
-                catch (PostgresException e)
-                {
-                    throw new ProvisioningException($"{endpoint}: `{statement.Display}` failed: {e.SqlState} {e.MessageText}", e);
+                    try
+                    {
+                        await command.ExecuteNonQueryAsync(cancellationToken);
+                    }
+                    catch (PostgresException e)
+                    {
+                        ProvisionerTelemetry.Fail(span, e);
+                        throw new ProvisioningException($"{endpoint}: `{statement.Display}` failed: {e.SqlState} {e.MessageText}", e);
+                    }
                 }
                 await executed(statement);
             }
