@@ -105,4 +105,31 @@ public sealed class EstateLocationTests : IDisposable
         Assert.Contains("pass --estate <path>", output);
         Assert.Contains(EstateLocation.EstateVariable, output);
     }
+
+    [Theory]
+    [InlineData("plan", "--env", "local", "--file", "rollout.yaml")]
+    [InlineData("apply")]
+    [InlineData("secrets", "list", "--env", "local", "--bogus")]
+    [InlineData("frobnicate")]
+    public async Task Bad_options_exit_3_before_anything_runs(params string[] args)
+    {
+        var (exit, output) = await RunAsync([], args);
+
+        Assert.Equal(ExitCodes.InvalidInput, exit);
+        Assert.Contains("Nothing was done", output);
+    }
+
+    [Fact]
+    public async Task An_invalid_estate_exits_3_with_the_cause_listed_first()
+    {
+        var path = Path.Combine(_scratch.Path, "rollout.yaml");
+        File.WriteAllText(path, EstateText.Replace("charset: utf8mb4, collation: utf8mb4_unicode_ci }", "charset: utf8mb4, colation: utf8mb4_unicode_ci }", StringComparison.Ordinal));
+
+        var (exit, output) = await RunAsync(new() { [EstateLocation.EstateVariable] = path }, "plan", "--env", "local");
+
+        Assert.Equal(ExitCodes.InvalidInput, exit);
+        var typo = output.IndexOf("databases.mo_crm.colation: unknown key 'colation'", StringComparison.Ordinal);
+        var required = output.IndexOf("databases.mo_crm: collation is required", StringComparison.Ordinal);
+        Assert.True(typo >= 0 && required > typo, output);
+    }
 }

@@ -89,4 +89,19 @@ public sealed class EstateLocationTests : IDisposable
         Assert.Equal(ExitCodes.InvalidInput, exit);
         Assert.Contains("--file", error);
     }
+
+    [Fact]
+    public async Task An_invalid_estate_exits_3_as_in_every_program_with_the_cause_first()
+    {
+        var path = Path.Combine(_scratch.FullName, "rollout.yaml");
+        File.WriteAllText(path, File.ReadAllText(StagingBinding.EstatePath)
+            .Replace("charset: utf8mb4, collation: utf8mb4_unicode_ci }", "charset: utf8mb4, colation: utf8mb4_unicode_ci }", StringComparison.Ordinal));
+
+        var (exit, error) = await RunAsync(new() { [EstateLocation.EstateVariable] = path });
+
+        Assert.Equal(ExitCodes.InvalidInput, exit);
+        var typo = error.IndexOf("databases.mo_crm.colation: unknown key 'colation'", StringComparison.Ordinal);
+        var required = error.IndexOf("databases.mo_crm: collation is required", StringComparison.Ordinal);
+        Assert.True(typo >= 0 && required > typo, error);
+    }
 }
