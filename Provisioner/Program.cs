@@ -1,13 +1,12 @@
-using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using Rollout.Provisioner.Commands;
+using Rollout.Provisioner.Telemetry;
 using Rollout.ServiceDefaults.Redaction;
+using Rollout.ServiceDefaults.Telemetry;
 
 // Last line of defence: every secret registered by the commands is masked in anything printed.
 RedactingTextWriter.InstallOnConsole(SecretRedactor.Shared);
-var io = CommandIo.FromConsole();
-var root = new RootCommand("Rollout Provisioner: plan, apply and drift for the databases, users and grants of rollout.yaml; secrets and rotation.");
-root.Add(PlanCommand.Create(io));
-root.Add(ApplyCommand.Create(io));
-root.Add(DriftCommand.Create(io));
-foreach (var command in Rollout.Provisioner.Secrets.SecretsCommands.Create()) root.Subcommands.Add(command);
-return await root.Parse(args).InvokeAsync();
+// Traces, metrics and logs over OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set (the AppHost sets it); flushed at exit.
+using var telemetry = RolloutTelemetry.AddRolloutTelemetry("rollout-provisioner", ProvisionerTelemetry.Name, Environment.GetEnvironmentVariable);
+ProvisionerTelemetry.Logger = telemetry.Logs.CreateLogger(ProvisionerTelemetry.Name);
+return await ProvisionerCli.RunAsync(args, CommandIo.FromConsole());

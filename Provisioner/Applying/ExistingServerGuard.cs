@@ -10,11 +10,15 @@ namespace Rollout.Provisioner.Applying;
 /// </summary>
 public static class ExistingServerGuard
 {
-    /// <summary>Refuses a binding that gives an existing server admin credentials (they are never used, so they are a mistake).</summary>
+    /// <summary>
+    /// Admin credentials bound for an existing server are used read-only (<see cref="ExistingServerChecks"/>, the
+    /// SmokeRunner's baseline), but only when both halves are there: half an account is a binding mistake.
+    /// </summary>
     public static void Check(EnvironmentBinding binding)
     {
-        foreach (var endpoint in binding.Servers.Values.Where(e => e.Server.Existing && (e.AdminUser is not null || e.AdminPassword is not null)))
-            throw new ProvisioningException($"Server '{endpoint.Name}' is marked existing in {binding.Estate.SourcePath}: Rollout never administers it, so it must not have admin credentials bound in environment '{binding.Name}'. Remove them.");
+        foreach (var endpoint in binding.Servers.Values.Where(e => e.Server.Existing && (e.AdminUser is null) != (e.AdminPassword is null)))
+            throw new ProvisioningException($"Server '{endpoint.Name}' (existing) has only {(endpoint.AdminUser is null ? "an admin password" : "an admin user")} bound in environment '{binding.Name}': " +
+                "bind both (it is used read-only) or neither.");
     }
 
     public static void RefuseWrites(ServerEndpoint endpoint)

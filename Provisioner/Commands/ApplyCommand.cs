@@ -13,7 +13,7 @@ public static class ApplyCommand
         var options = new ProvisionerOptions();
         var command = new Command("apply", "Create and fix what plan shows (servers in parallel, statements in order). --prune also removes extras.");
         options.AddTo(command, prune: true, output: false);
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(io, async () =>
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(io, "apply", parse.GetValue(options.Environment), parse.GetValue(options.Prune), async () =>
         {
             var context = await ProvisionerContext.LoadAsync(parse, options, io, cancellationToken);
             var plan = await new EnvironmentPlanner(context.Binding, context.Passwords).PlanAsync(parse.GetValue(options.Prune), cancellationToken);

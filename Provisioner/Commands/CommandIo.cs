@@ -7,10 +7,11 @@ public sealed record CommandIo(TextWriter Out, TextWriter Error, Func<string, st
         new(Console.Out, Console.Error, Environment.GetEnvironmentVariable, Directory.GetCurrentDirectory());
 }
 
-/// <summary>Exit codes, as terraform plan -detailed-exitcode has them.</summary>
+/// <summary>Exit codes, as terraform plan -detailed-exitcode has them (the same in every program: <see cref="ServiceDefaults.Cli.ExitCodes"/>).</summary>
 public static class ExitCodes
 {
-    public const int NoChanges = 0;
-    public const int Error = 1;
-    public const int ChangesPending = 2;
+    public const int NoChanges = ServiceDefaults.Cli.ExitCodes.Success;
+    public const int Error = ServiceDefaults.Cli.ExitCodes.Failed;
+    public const int ChangesPending = ServiceDefaults.Cli.ExitCodes.ChangesPending;
+    public const int InvalidInput = ServiceDefaults.Cli.ExitCodes.InvalidInput;
 }

@@ -12,7 +12,7 @@ public static class DriftCommand
         var options = new ProvisionerOptions();
         var command = new Command("drift", "Report differences the estate does not want (extra privileges, missing REQUIRE SSL, changed collation, '%' hosts, PUBLIC access). Exit code 0: none, 2: drift, 1: error.");
         options.AddTo(command, prune: false, output: true);
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(io, async () =>
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(io, "drift", parse.GetValue(options.Environment), false, async () =>
         {
             var context = await ProvisionerContext.LoadAsync(parse, options, io, cancellationToken);
             var plan = await new EnvironmentPlanner(context.Binding, context.Passwords).PlanAsync(prune: false, cancellationToken);

@@ -12,7 +12,7 @@ public static class PlanCommand
         var options = new ProvisionerOptions();
         var command = new Command("plan", "Show the changes apply would make (the SQL, passwords masked). Exit code 0: none, 2: changes pending, 1: error.");
         options.AddTo(command, prune: true, output: true);
-        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(io, async () =>
+        command.SetAction((parse, cancellationToken) => CommandRunner.RunAsync(io, "plan", parse.GetValue(options.Environment), parse.GetValue(options.Prune), async () =>
         {
             var context = await ProvisionerContext.LoadAsync(parse, options, io, cancellationToken);
             var plan = await new EnvironmentPlanner(context.Binding, context.Passwords).PlanAsync(parse.GetValue(options.Prune), cancellationToken);

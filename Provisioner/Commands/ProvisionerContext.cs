@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Rollout.Provisioner.Passwords;
+using Rollout.ServiceDefaults.Cli;
 using Rollout.ServiceDefaults.Local;
 using Rollout.ServiceDefaults.Secrets;
 using Rollout.Topology.Binding;
@@ -13,9 +14,7 @@ public sealed record ProvisionerContext(EnvironmentBinding Binding, ServicePassw
 {
     public static async Task<ProvisionerContext> LoadAsync(ParseResult parse, ProvisionerOptions options, CommandIo io, CancellationToken cancellationToken)
     {
-        var estatePath = parse.GetValue(options.Estate) is { } given
-            ? Path.GetFullPath(given, io.WorkingDirectory)
-            : EstateLoader.Locate(io.WorkingDirectory);
+        var estatePath = EstateLocation.EstateFile(parse.GetValue(options.Estate), io.Variables, io.WorkingDirectory);
         var estate = EstateLoader.LoadFile(estatePath);
         var environmentName = parse.GetValue(options.Environment)!;
         var environment = estate.Environments.FirstOrDefault(e => e.Name == environmentName)
@@ -24,9 +23,7 @@ public sealed record ProvisionerContext(EnvironmentBinding Binding, ServicePassw
         if (environment.Kind == EnvironmentKind.Local)
         {
             // The AppHost runs us with ROLLOUT_STATE_DIR set to its state directory.
-            var stateDirectory = (parse.GetValue(options.StateDirectory) ?? io.Variables("ROLLOUT_STATE_DIR")) is { Length: > 0 } dir
-                ? Path.GetFullPath(dir, io.WorkingDirectory)
-                : Path.Combine(Path.GetDirectoryName(estatePath)!, ".rollout");
+            var stateDirectory = EstateLocation.StateDirectory(parse.GetValue(options.StateDirectory), io.Variables, estatePath, io.WorkingDirectory);
             var binding = await LocalEnvironmentBinder.BindAsync(estate, stateDirectory, cancellationToken, environmentName);
             return new ProvisionerContext(binding, ServicePasswords.Generating(LocalSecretStore.InStateDirectory(stateDirectory)));
         }

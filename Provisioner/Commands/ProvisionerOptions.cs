@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Rollout.ServiceDefaults.Cli;
 
 namespace Rollout.Provisioner.Commands;
 
@@ -13,14 +14,14 @@ public sealed class ProvisionerOptions
         Required = true,
     };
 
-    public Option<string?> Estate { get; } = new("--estate")
+    public Option<string?> Estate { get; } = new(EstateLocation.EstateOption)
     {
-        Description = "Path of the estate file (default: rollout.yaml, searched upwards from the current directory).",
+        Description = EstateLocation.EstateDescription,
     };
 
-    public Option<string?> StateDirectory { get; } = new("--state-dir")
+    public Option<string?> StateDirectory { get; } = new(EstateLocation.StateDirectoryOption)
     {
-        Description = "State directory of the local environment (default: $ROLLOUT_STATE_DIR, else .rollout next to rollout.yaml).",
+        Description = EstateLocation.StateDirectoryDescription,
     };
 
     public Option<OutputFormat> Output { get; } = new("--output", "-o")

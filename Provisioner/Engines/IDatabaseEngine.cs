@@ -55,6 +55,9 @@ public interface IDatabaseEngine
     IReadOnlyList<SqlStatement> Revoke(Account grantee, string database, string scope, IReadOnlyCollection<string> privileges);
     IReadOnlyList<SqlStatement> RevokeGlobal(Account account, IReadOnlyCollection<string> privileges);
     IReadOnlyList<SqlStatement> DropAccount(Account account);
+
+    /// <summary>Drops a database the estate does not declare (only ever executed with --prune).</summary>
+    IReadOnlyList<SqlStatement> DropDatabase(string database);
     IReadOnlyList<SqlStatement> CreateExtension(string database, string extension, Account owner);
 
     /// <summary>Runs statements in order on one admin session (per database where a statement says so).</summary>

@@ -12,6 +12,16 @@ public sealed record DesiredUser(Account Account, DatabaseSpec Database, Secret 
 /// <summary>What the estate wants on one (non-existing) server of a bound environment.</summary>
 public sealed record DesiredServer(ServerEndpoint Endpoint, IReadOnlyList<DatabaseSpec> Databases, IReadOnlyList<DesiredUser> Users, GrantPolicy Grants)
 {
+    /// <summary>
+    /// Every database rollout.yaml puts on this server, also optional ones this environment does not enable:
+    /// those are not managed here, but they are declared, so they are never reported or dropped as undeclared.
+    /// </summary>
+    public IReadOnlyList<DatabaseSpec> Declared { get; init; } = Databases;
+
+    public IReadOnlySet<string> DeclaredDatabaseNames => Declared.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+
+    public IReadOnlySet<string> DeclaredUserNames => Declared.Select(d => d.User).ToHashSet(StringComparer.Ordinal);
+
     private Dictionary<string, DesiredUser>? _userByDatabase;
 
     public DesiredUser UserOf(DatabaseSpec database) =>

@@ -57,7 +57,6 @@ public sealed class EnvironmentPlanner(EnvironmentBinding binding, ServicePasswo
         foreach (var endpoint in managed)
         {
             var databases = binding.DatabasesOn(endpoint.Name).ToList();
-            if (databases.Count == 0) continue;
             var engine = Engines.EngineCatalog.For(endpoint.Engine);
             var users = new List<DesiredUser>();
             foreach (var database in databases)
@@ -75,7 +74,7 @@ public sealed class EnvironmentPlanner(EnvironmentBinding binding, ServicePasswo
                 }
                 users.Add(new DesiredUser(engine.AccountFor(database, binding.AppServerIp.ToString()), database, password, isNew));
             }
-            servers.Add(new DesiredServer(endpoint, databases, users, binding.Estate.Grants));
+            servers.Add(new DesiredServer(endpoint, databases, users, binding.Estate.Grants) { Declared = binding.Estate.DatabasesOn(endpoint.Name).ToList() });
         }
         if (missing.Count > 0)
             throw new ProvisioningException(

@@ -17,6 +17,7 @@ public sealed class ServerPlanner(IDatabaseEngine engine, DesiredServer desired,
         // Within each phase the estate's order; extras after everything the estate wants.
         List<PlannedChange> changes = [.. PlanUsers(), .. PlanDatabases(), .. PlanGrants(), .. PlanSharedDatabases(), .. PlanExtensions()];
         PlanExtraAccounts();
+        PlanUndeclared();
         return [.. changes, .. _extras];
     }
 
@@ -179,6 +180,26 @@ public sealed class ServerPlanner(IDatabaseEngine engine, DesiredServer desired,
             var why = actual.Account.Host == "%" ? "host '%' accepts logins from anywhere" : "host is not the app server";
             Extra(ObjectKind.User, actual.Account.ToString(), $"{why}; the estate has {wantedAccount} only", engine.DropAccount(actual.Account));
         }
+    }
+
+    /// <summary>
+    /// What rollout.yaml declares nowhere on this server: grants, then databases, then accounts, so that with --prune a
+    /// role's grants are revoked and the PostgreSQL databases it may own are gone before the role is dropped.
+    /// </summary>
+    private void PlanUndeclared()
+    {
+        var undeclared = state.Undeclared;
+        foreach (var group in undeclared.Grants.GroupBy(g => (g.Grantee, g.Scope)))
+        {
+            var privileges = group.Select(g => g.Privilege).Distinct().Order().ToList();
+            var statements = engine.Revoke(group.Key.Grantee, group.First().Database, group.Key.Scope, privileges);
+            if (statements.Count == 0) continue;
+            Extra(ObjectKind.Grant, $"{group.Key.Grantee} on {group.Key.Scope}", $"{string.Join(", ", privileges)} on {group.First().Database}: not declared in rollout.yaml", statements);
+        }
+        foreach (var database in undeclared.Databases)
+            Extra(ObjectKind.Database, database, "not declared in rollout.yaml: DROP DATABASE deletes all its data", engine.DropDatabase(database));
+        foreach (var account in undeclared.Accounts)
+            Extra(ObjectKind.User, account.ToString(), "not declared in rollout.yaml (no database of the estate has this user)", engine.DropAccount(account));
     }
 
     private void Extra(ObjectKind kind, string subject, string reason, IReadOnlyList<SqlStatement> statements) => _extras.Add(

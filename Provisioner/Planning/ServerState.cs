@@ -44,4 +44,18 @@ public sealed record ServerState(
     IReadOnlyList<ActualGrant> Grants,
     AdminFacts Admin,
     IReadOnlySet<string> AvailableExtensions,
-    int CatalogQueries);
+    int CatalogQueries)
+{
+    /// <summary>What the server has that rollout.yaml declares nowhere (read in the same catalog queries).</summary>
+    public UndeclaredObjects Undeclared { get; init; } = UndeclaredObjects.None;
+}
+
+/// <summary>
+/// Databases, accounts and grants on a managed server that no database of rollout.yaml declares: made by hand
+/// (a `moXcrm` next to `mo_crm`), left over, or planted. The server's own (system databases, root, the admin,
+/// PostgreSQL's bootstrap superuser) are not among them.
+/// </summary>
+public sealed record UndeclaredObjects(IReadOnlyList<string> Databases, IReadOnlyList<Account> Accounts, IReadOnlyList<ActualGrant> Grants)
+{
+    public static readonly UndeclaredObjects None = new([], [], []);
+}

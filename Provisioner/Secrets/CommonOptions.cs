@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Rollout.ServiceDefaults.Cli;
 using Rollout.Topology.Loading;
 using Rollout.Topology.Model;
 
@@ -8,8 +9,8 @@ namespace Rollout.Provisioner.Secrets;
 public sealed class CommonOptions
 {
     public Option<string> Environment { get; } = new("--env") { Description = "Environment of rollout.yaml (local, staging, production)", Required = true };
-    public Option<string?> Estate { get; } = new("--estate") { Description = "Path of rollout.yaml (default: found upwards from the current directory)" };
-    public Option<string?> StateDirectory { get; } = new("--state-dir") { Description = "State directory (default: <dir of rollout.yaml>/.rollout)" };
+    public Option<string?> Estate { get; } = new(EstateLocation.EstateOption) { Description = EstateLocation.EstateDescription };
+    public Option<string?> StateDirectory { get; } = new(EstateLocation.StateDirectoryOption) { Description = EstateLocation.StateDirectoryDescription };
 
     public void AddTo(Command command)
     {
@@ -18,16 +19,18 @@ public sealed class CommonOptions
         command.Options.Add(StateDirectory);
     }
 
-    public (Estate Estate, EnvironmentSpec Environment, string StateDirectory) Read(ParseResult result)
+    /// <param name="variables">ROLLOUT_ESTATE and ROLLOUT_STATE_DIR are read here when the options are not given.</param>
+    public (Estate Estate, EnvironmentSpec Environment, string StateDirectory) Read(ParseResult result, Func<string, string?> variables)
     {
-        var path = result.GetValue(Estate) ?? EstateLoader.Locate();
+        var workingDirectory = Directory.GetCurrentDirectory();
+        var path = EstateLocation.EstateFile(result.GetValue(Estate), variables, workingDirectory);
         var estate = EstateLoader.LoadFile(path);
         var environment = estate.Environment(result.GetValue(Environment)!);
-        var state = result.GetValue(StateDirectory) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, ".rollout");
-        return (estate, environment, Path.GetFullPath(state));
+        var state = EstateLocation.StateDirectory(result.GetValue(StateDirectory), variables, path, workingDirectory);
+        return (estate, environment, state);
     }
 
-    /// <summary>Runs a command body; any error becomes one clear message on stderr and exit code 1 (never a stack trace).</summary>
+    /// <summary>Runs a command body; any error becomes one clear message on stderr and exit code 3 (bad input) or 1 (never a stack trace).</summary>
     public static async Task<int> RunAsync(ParseResult result, Func<TextWriter, Task<int>> body)
     {
         var output = result.InvocationConfiguration.Output;
@@ -39,14 +42,14 @@ public sealed class CommonOptions
         catch (EstateValidationException e)
         {
             await error.WriteLineAsync(e.Message);
-            return 1;
+            return ExitCodes.InvalidInput;
         }
-        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FileNotFoundException or InvalidDataException
-            or ServiceDefaults.Secrets.SecretWriteException or GitHub.GitHubAccessException or ArgumentException or Rotation.RotationException
-            or IOException or UnauthorizedAccessException or System.Data.Common.DbException or Topology.Binding.BindingException)
+        catch (Exception e) when (e is InvalidOperationException or FileNotFoundException or InvalidDataException
+            or ServiceDefaults.Secrets.SecretWriteException or GitHub.GitHubAccessException or Rotation.RotationException
+            or IOException or UnauthorizedAccessException or System.Data.Common.DbException || ExitCodes.IsInvalidInput(e))
         {
             await error.WriteLineAsync("error: " + e.Message);
-            return 1;
+            return ExitCodes.For(e);
         }
     }
 }

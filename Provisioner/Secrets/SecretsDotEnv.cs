@@ -17,7 +17,7 @@ public static class SecretsDotEnv
         command.Options.Add(output);
         command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(result, async writer =>
         {
-            var (estate, environment, state) = common.Read(result);
+            var (estate, environment, state) = common.Read(result, variables);
             var catalogue = SecretCatalogue.For(estate, environment);
             var resolved = await new SecretValues(state, variables).ResolveAsync(catalogue, cancellationToken);
             SecretsSync.RefuseMissing(resolved, catalogue, "a .env file");

@@ -14,7 +14,7 @@ public static class SecretsList
         common.AddTo(command);
         command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(result, async output =>
         {
-            var (estate, environment, state) = common.Read(result);
+            var (estate, environment, state) = common.Read(result, variables);
             var catalogue = SecretCatalogue.For(estate, environment);
             var resolved = await new SecretValues(state, variables).ResolveAsync(catalogue, cancellationToken);
             var pending = await RotationJournal.For(state, environment.Name).NamesAsync(cancellationToken);

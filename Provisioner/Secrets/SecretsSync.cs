@@ -26,7 +26,7 @@ public static class SecretsSync
             if (result.GetValue(to) != "github")
                 throw new ArgumentException($"--to {result.GetValue(to)}: the only sync target is `github` (for a .env file use `secrets dotenv`).");
             var (owner, name) = ParseRepository(result.GetValue(repo)!);
-            var (estate, environment, state) = common.Read(result);
+            var (estate, environment, state) = common.Read(result, variables);
             var github = environment.Github ?? throw new InvalidOperationException(
                 $"Environment '{environment.Name}' has no `github:` section in {estate.SourcePath} (add environments.{environment.Name}.github.environment).");
             var catalogue = SecretCatalogue.For(estate, environment);

@@ -62,11 +62,43 @@ public static class DatabaseConnectionFactory
         return new NpgsqlConnection(builder.ConnectionString);
     }
 
+    /// <summary>
+    /// An opened admin session that only reads the catalogs: the one way any program logs in to an existing server
+    /// (the Plesk host) as the admin bound for it in the environment. The session is made read-only on the server
+    /// (MariaDB: SET SESSION TRANSACTION READ ONLY; PostgreSQL: default_transaction_read_only), and the callers send
+    /// nothing but SELECTs. Throws when no admin account is bound.
+    /// </summary>
+    public static async Task<System.Data.Common.DbConnection> OpenReadOnlyAdminAsync(ServerEndpoint endpoint, string? database, ConnectionOptions? options,
+        CancellationToken cancellationToken)
+    {
+        if (endpoint.AdminUser is null || endpoint.AdminPassword is null)
+            throw new InvalidOperationException($"Server '{endpoint.Name}' has no admin credentials bound in this environment.");
+        System.Data.Common.DbConnection connection = endpoint.Engine switch
+        {
+            Engine.MariaDb => MariaDb(endpoint, endpoint.AdminUser, endpoint.AdminPassword, database, options),
+            Engine.PostgreSql => PostgreSql(endpoint, endpoint.AdminUser, endpoint.AdminPassword, database, options),
+            _ => throw new NotSupportedException($"Server '{endpoint.Name}' ({endpoint.Engine}) has no SQL admin connection."),
+        };
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            await using var command = connection.CreateCommand();
+            command.CommandText = endpoint.Engine == Engine.MariaDb ? "SET SESSION TRANSACTION READ ONLY" : "SET SESSION default_transaction_read_only = on";
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>An admin connection to a server; refuses servers that have no admin account bound (the existing Plesk host).</summary>
     public static System.Data.Common.DbConnection Admin(ServerEndpoint endpoint, string? database = null, ConnectionOptions? options = null)
     {
         if (endpoint.Server.Existing)
-            throw new InvalidOperationException($"Server '{endpoint.Name}' is marked existing in rollout.yaml: Rollout never opens an admin connection to it.");
+            throw new InvalidOperationException($"Server '{endpoint.Name}' is marked existing in rollout.yaml: Rollout never opens a writing admin connection to it (only OpenReadOnlyAdminAsync).");
         if (endpoint.AdminUser is null || endpoint.AdminPassword is null)
             throw new InvalidOperationException($"Server '{endpoint.Name}' has no admin credentials bound in environment (set its adminUser/adminPassword).");
         return endpoint.Engine switch

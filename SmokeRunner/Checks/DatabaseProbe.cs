@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Rollout.SmokeRunner.Engines;
 using Rollout.SmokeRunner.Measuring;
+using Rollout.SmokeRunner.Telemetry;
 using Rollout.Topology.Model;
 
 namespace Rollout.SmokeRunner.Checks;
@@ -83,6 +84,7 @@ public sealed class DatabaseProbe(SmokeContext context, DatabaseSpec database)
                 var started = Stopwatch.GetTimestamp();
                 await connection.OpenAsync(cancellationToken);
                 connects[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                SmokeTelemetry.RecordLogin(connects[i], database, _engine.Engine);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -102,6 +104,7 @@ public sealed class DatabaseProbe(SmokeContext context, DatabaseSpec database)
                 var sample = Stopwatch.GetTimestamp();
                 await command.ExecuteScalarAsync(cancellationToken);
                 samples[i] = Stopwatch.GetElapsedTime(sample).TotalMilliseconds;
+                SmokeTelemetry.RecordQuery(samples[i], database, _engine.Engine);
             }
             var stats = LatencyStatistics.Of(samples);
             var threshold = context.Settings.LatencyThresholdMs;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Rollout.SmokeRunner.Checks;
 using Rollout.SmokeRunner.Checks.Isolation;
 using Rollout.SmokeRunner.Engines;
+using Rollout.SmokeRunner.Telemetry;
 using Rollout.Topology.Model;
 
 namespace Rollout.SmokeRunner.Running;
@@ -23,6 +24,7 @@ public sealed class SmokeRun(SmokeContext context)
         var startedAt = DateTimeOffset.UtcNow;
         var watch = Stopwatch.StartNew();
         var binding = context.Binding;
+        using var runSpan = SmokeTelemetry.StartRun(binding.Name, binding.Databases.Count);
         var servers = binding.Servers.Values.Where(s => s.Server.IsDatabaseServer).ToList();
         var cells = new ConcurrentBag<IsolationCell>();
         var work = new List<WorkItem>();
@@ -69,7 +71,9 @@ public sealed class SmokeRun(SmokeContext context)
             new ParallelOptions { MaxDegreeOfParallelism = Math.Min(2, Math.Max(1, context.Settings.Parallelism)), CancellationToken = cancellationToken },
             async (item, ct) =>
             {
+                using var span = SmokeTelemetry.StartCheck(CheckKind.Latency, databases[item.Order].Name);
                 var latency = await item.Probe.MeasureLatencyAsync(ct);
+                SmokeTelemetry.Complete(span, [latency]);
                 results.Add((item.Order, -1, latency));
                 observer?.Invoke(latency);
             });
@@ -77,6 +81,7 @@ public sealed class SmokeRun(SmokeContext context)
         var matrices = servers.Select(s => IsolationMatrix.Assemble(s.Name, binding.DatabasesOn(s.Name).ToList(),
             SmokeEngines.For(s.Engine).SystemDatabases, cells.Where(c => binding.DatabasesOn(s.Name).Any(d => d.User == c.User)))).ToList();
         var ordered = results.OrderBy(r => r.Result.Kind).ThenBy(r => r.Order).ThenBy(r => r.Index).Select(r => r.Result).ToList();
+        SmokeTelemetry.Complete(runSpan, ordered);
         return new SmokeReport(binding.Name, binding.Estate.SourcePath, startedAt, watch.Elapsed, ordered, matrices);
     }
 
@@ -84,14 +89,18 @@ public sealed class SmokeRun(SmokeContext context)
     private static async Task<IReadOnlyList<CheckResult>> RunGuardedAsync(WorkItem item, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
+        using var span = SmokeTelemetry.StartCheck(item.Kind, item.Target);
+        IReadOnlyList<CheckResult> results;
         try
         {
-            return await item.Run(cancellationToken);
+            results = await item.Run(cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return [CheckResult.Fail(item.Kind, "unexpected error", item.Target, watch.Elapsed, $"{e.GetType().Name}: {e.Message}")];
+            results = [CheckResult.Fail(item.Kind, "unexpected error", item.Target, watch.Elapsed, $"{e.GetType().Name}: {e.Message}")];
         }
+        SmokeTelemetry.Complete(span, results);
+        return results;
     }
 
     private async Task<(CheckResult Verdict, IReadOnlyList<IsolationCell> Cells)> ProbeRowAsync(ISmokeEngine engine, IsolationRow row, CancellationToken cancellationToken)

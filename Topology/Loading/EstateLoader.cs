@@ -55,9 +55,10 @@ public static class EstateLoader
         _ = version;
 
         var estate = new Estate(sourceName, project, servers, databases, grants, tls, firewall, backup, alerts, smoke, environments);
+        var readingErrors = context.Errors.Count;
         EstateValidator.Validate(estate, context);
         if (context.Errors.Count > 0)
-            throw new EstateValidationException(context.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList());
+            throw new EstateValidationException(ErrorOrder.CauseFirst(context.Errors, readingErrors));
         return estate;
     }
 

@@ -32,6 +32,8 @@ internal static partial class DatabaseRules
             if (context.BrokenServers.Contains(server.Name)) continue;
             if (Identifiers.CheckSqlName(db.Name, server.Engine, isUser: false) is { } nameProblem)
                 context.Error(path, $"database name {nameProblem}");
+            else if (server.Engine == Engine.MariaDb && !server.Existing && Identifiers.CheckMariaDbGrantPattern(db.Name) is { } patternProblem)
+                context.Error(path, $"database name {patternProblem}");
             if (Identifiers.CheckSqlName(db.User, server.Engine, isUser: true) is { } userProblem)
                 context.Error($"{path}.user", $"user name {userProblem}");
 
@@ -56,6 +58,8 @@ internal static partial class DatabaseRules
                     context.Error($"{path}.userHost", $"userHost is only for databases on existing servers; on '{server.Name}' the user's host is the environment's appServerIp.");
                 else if (host.Contains('%') || host.Contains('_'))
                     context.Error($"{path}.userHost", $"'{host}' is a wildcard host: name one host or IP (e.g. localhost).");
+                else if (server.Engine == Engine.MariaDb && Identifiers.CheckMariaDbHost(host) is { } hostProblem)
+                    context.Error($"{path}.userHost", hostProblem);
             }
 
             if (server.Existing)

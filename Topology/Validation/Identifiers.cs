@@ -15,6 +15,30 @@ internal static partial class Identifiers
     public const int MariaDbUserMax = 80;
     public const int PostgreSqlMaxBytes = 63;
 
+    /// <summary>MariaDB's portable limit for the host part of an account (older servers store at most 60).</summary>
+    public const int MariaDbHostMax = 60;
+
+    /// <summary>
+    /// The database name as a MariaDB database-level GRANT names it: `_` and `%` are wildcards there, so the
+    /// Provisioner escapes them (mo\_crm); the server checks the escaped text against its 64-character limit.
+    /// </summary>
+    public static string MariaDbGrantPattern(string database) =>
+        database.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal);
+
+    /// <summary>Null when the grant pattern of a new MariaDB database fits the server's limit, else the reason and the fix.</summary>
+    public static string? CheckMariaDbGrantPattern(string database)
+    {
+        var pattern = MariaDbGrantPattern(database);
+        if (pattern.Length <= MariaDbDatabaseMax) return null;
+        return $"'{database}' is {database.Length} characters, but GRANT … ON names it as the pattern '{pattern}' ({pattern.Length} characters: " +
+               $"each _ is escaped as \\_ so the grant cannot match other databases), and MariaDB allows at most {MariaDbDatabaseMax}: " +
+               $"shorten the name by {pattern.Length - MariaDbDatabaseMax} characters (an _ counts twice).";
+    }
+
+    /// <summary>Null when an account host fits MariaDB's limit, else the reason.</summary>
+    public static string? CheckMariaDbHost(string host) =>
+        host.Length <= MariaDbHostMax ? null : $"'{host}' is {host.Length} characters; a MariaDB account host allows at most {MariaDbHostMax}: use the IP address.";
+
     [GeneratedRegex("^[a-z_][a-z0-9_]*$")]
     public static partial Regex SqlName();
 

@@ -15,8 +15,9 @@ public class ValidationRuleTests
         var typo = Assert.Single(errors, e => e.Path == "databases.mo_crm.colation");
         Assert.Contains("unknown key 'colation' (did you mean 'collation'?)", typo.Message);
         Assert.Equal(LineOf(yaml, "mo_crm:"), typo.Line);
-        // The typo also leaves the required collation missing: both are reported at once.
-        Assert.Contains(errors, e => e.Path == "databases.mo_crm" && e.Message.Contains("collation is required"));
+        // The typo also leaves the required collation missing: both are reported at once, the cause first.
+        var required = Assert.Single(errors, e => e.Path == "databases.mo_crm" && e.Message.Contains("collation is required"));
+        Assert.True(errors.ToList().IndexOf(typo) < errors.ToList().IndexOf(required), string.Join("\n", errors));
     }
 
     [Fact]

@@ -12,7 +12,7 @@ internal static class MariaDbCatalogReader
 {
     private const string Queries = """
         SELECT CURRENT_USER();
-        SELECT User, Host, JSON_VALUE(Priv, '$.authentication_string'), JSON_VALUE(Priv, '$.ssl_type'), JSON_VALUE(Priv, '$.is_role') FROM mysql.global_priv;
+        SELECT User, Host, JSON_VALUE(Priv, '$.authentication_string'), JSON_VALUE(Priv, '$.ssl_type'), JSON_VALUE(Priv, '$.is_role'), Priv LIKE '%unix_socket%' FROM mysql.global_priv;
         SELECT GRANTEE, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.USER_PRIVILEGES;
         SELECT * FROM mysql.db;
         SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA;
@@ -45,8 +45,14 @@ internal static class MariaDbCatalogReader
         ["Delete_history_priv"] = "DELETE HISTORY",
     };
 
+    /// <summary>The server's own databases: never the estate's, never undeclared.</summary>
+    private static readonly HashSet<string> SystemDatabases = new(StringComparer.OrdinalIgnoreCase) { "information_schema", "mysql", "performance_schema", "sys" };
+
+    /// <summary>Accounts every MariaDB install has (root, the view definer mariadb.sys).</summary>
+    private static readonly HashSet<string> SystemAccounts = new(StringComparer.Ordinal) { "root", "mariadb.sys" };
+
     public static async Task<ServerState> ReadAsync(MySqlConnection connection, IReadOnlyCollection<string> managedDatabases,
-        IReadOnlyCollection<string> managedUsers, CancellationToken cancellationToken)
+        IReadOnlyCollection<string> managedUsers, DesiredServer desired, CancellationToken cancellationToken)
     {
         await using var command = new MySqlCommand(Queries, connection);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -58,11 +64,16 @@ internal static class MariaDbCatalogReader
 
         await reader.NextResultAsync(cancellationToken);
         var accountRows = new List<(Account Account, string? Hash, bool Tls)>();
+        var serverAccounts = new HashSet<Account>();
         while (await reader.ReadAsync(cancellationToken))
         {
             if (!reader.IsDBNull(4) && reader.GetString(4) == "true") continue; // roles are not login accounts
             var account = ToAccount(reader.GetString(0), reader.GetString(1));
             accountRows.Add((account, reader.IsDBNull(2) ? null : reader.GetString(2), !reader.IsDBNull(3) && reader.GetString(3) != "0"));
+            // Socket-authenticated local accounts are operating-system users (install-db makes one for the user it runs as).
+            if (account.IsPublic || account.Name == admin.Name || SystemAccounts.Contains(account.Name)
+                || (account.Host == "localhost" && !reader.IsDBNull(5) && reader.GetInt64(5) == 1))
+                serverAccounts.Add(account);
         }
 
         await reader.NextResultAsync(cancellationToken);
@@ -87,6 +98,9 @@ internal static class MariaDbCatalogReader
 
         await reader.NextResultAsync(cancellationToken);
         var grants = new List<ActualGrant>();
+        var undeclaredGrants = new List<ActualGrant>();
+        var declaredDatabases = desired.DeclaredDatabaseNames;
+        var declaredUsers = desired.DeclaredUserNames;
         var userColumn = reader.GetOrdinal("User");
         var hostColumn = reader.GetOrdinal("Host");
         var dbColumn = reader.GetOrdinal("Db");
@@ -101,7 +115,16 @@ internal static class MariaDbCatalogReader
             var covered = MariaDbSyntax.LiteralName(pattern) is { } literal
                 ? (managedDatabases.Contains(literal) ? [literal] : new List<string>())
                 : managedDatabases.Where(d => MariaDbSyntax.PatternMatches(pattern, d)).ToList();
-            if (covered.Count == 0 && !managedUsers.Contains(grantee.Name)) continue;
+            if (covered.Count == 0 && !managedUsers.Contains(grantee.Name))
+            {
+                // A grant neither on a managed database nor of a managed user: undeclared unless both sides are the
+                // estate's (an optional database this environment does not enable) or the server's own.
+                var declared = declaredUsers.Contains(grantee.Name) && MariaDbSyntax.LiteralName(pattern) is { } name && declaredDatabases.Contains(name);
+                if (!declared && !serverAccounts.Contains(grantee))
+                    foreach (var (index, privilege) in privilegeColumns)
+                        if (reader.GetString(index) == "Y") undeclaredGrants.Add(new ActualGrant(grantee, MariaDbSyntax.LiteralName(pattern) ?? pattern, pattern, privilege));
+                continue;
+            }
             if (covered.Count == 0) covered.Add(pattern);
             foreach (var (index, name) in privilegeColumns)
             {
@@ -112,10 +135,15 @@ internal static class MariaDbCatalogReader
 
         await reader.NextResultAsync(cancellationToken);
         var databases = new Dictionary<string, ActualDatabase>(StringComparer.Ordinal);
+        var undeclaredDatabases = new List<string>();
         while (await reader.ReadAsync(cancellationToken))
         {
             var name = reader.GetString(0);
-            if (!managedDatabases.Contains(name)) continue;
+            if (!managedDatabases.Contains(name))
+            {
+                if (!declaredDatabases.Contains(name) && !SystemDatabases.Contains(name)) undeclaredDatabases.Add(name);
+                continue;
+            }
             databases[name] = new ActualDatabase(name, new Dictionary<string, string>
             {
                 [MariaDbEngine.CharsetSetting] = reader.GetString(1),
@@ -130,7 +158,12 @@ internal static class MariaDbCatalogReader
                 globalPrivileges.TryGetValue(Grantee(a.Account), out var set) ? set : new HashSet<string>()))
             .ToList();
         var adminFacts = new AdminFacts(admin.Name, adminPrivileges.Contains("SUPER"), adminPrivileges, new HashSet<string>());
-        return new ServerState(databases, relevantAccounts, grants, adminFacts, new HashSet<string>(), QueryCount);
+        var undeclaredAccounts = accountRows.Select(a => a.Account)
+            .Where(a => !serverAccounts.Contains(a) && !declaredUsers.Contains(a.Name)).Distinct().ToList();
+        return new ServerState(databases, relevantAccounts, grants, adminFacts, new HashSet<string>(), QueryCount)
+        {
+            Undeclared = new UndeclaredObjects(undeclaredDatabases, undeclaredAccounts, undeclaredGrants),
+        };
     }
 
     /// <summary>MariaDB 10.11 keeps the PUBLIC pseudo-role as user PUBLIC with an empty host.</summary>

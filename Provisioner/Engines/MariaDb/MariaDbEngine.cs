@@ -1,5 +1,6 @@
 using MySqlConnector;
 using Rollout.Provisioner.Planning;
+using Rollout.Provisioner.Telemetry;
 using Rollout.ServiceDefaults.Connections;
 using Rollout.ServiceDefaults.Passwords;
 using Rollout.Topology.Binding;
@@ -27,7 +28,7 @@ public sealed class MariaDbEngine : IDatabaseEngine
         try
         {
             return await MariaDbCatalogReader.ReadAsync(connection, desired.Databases.Select(d => d.Name).ToHashSet(),
-                desired.Users.Select(u => u.Account.Name).ToHashSet(), cancellationToken);
+                desired.Users.Select(u => u.Account.Name).ToHashSet(), desired, cancellationToken);
         }
         catch (MySqlException e) when (e.ErrorCode is MySqlErrorCode.TableAccessDenied or MySqlErrorCode.DatabaseAccessDenied)
         {
@@ -106,6 +107,8 @@ public sealed class MariaDbEngine : IDatabaseEngine
 
     public IReadOnlyList<SqlStatement> DropAccount(Account account) => [SqlStatement.Plain($"DROP USER IF EXISTS {Grantee(account)}")];
 
+    public IReadOnlyList<SqlStatement> DropDatabase(string database) => [SqlStatement.Plain($"DROP DATABASE IF EXISTS {Identifier(database)}")];
+
     public IReadOnlyList<SqlStatement> CreateExtension(string database, string extension, Account owner) =>
         throw new ProvisioningException($"Database '{database}': MariaDB has no extensions; remove 'extensions' from it in the estate.");
 
@@ -116,13 +119,17 @@ public sealed class MariaDbEngine : IDatabaseEngine
         {
             if (statement.Database is not null) throw new InvalidOperationException("MariaDB statements run on the server session.");
             await using var command = new MySqlCommand(statement.Text, connection);
-            try
+            using (var span = ProvisionerTelemetry.StartStatement(endpoint, statement))
             {
-                await command.ExecuteNonQueryAsync(cancellationToken);
-            }
-            catch (MySqlException e)
-            {
-                throw new ProvisioningException($"{endpoint}: `{statement.Display}` failed: {e.Message}", e);
+                try
+                {
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                }
+                catch (MySqlException e)
+                {
+                    ProvisionerTelemetry.Fail(span, e);
+                    throw new ProvisioningException($"{endpoint}: `{statement.Display}` failed: {e.Message}", e);
+                }
             }
             await executed(statement);
         }

@@ -39,13 +39,16 @@ internal static class PostgreSqlCatalogReader
         """;
 
     private static string RolesQuery(bool superuser) => $"""
-        SELECT rolname, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, {(superuser ? "rolpassword" : "NULL::text")}
+        SELECT rolname, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, {(superuser ? "rolpassword" : "NULL::text")}, oid = 10
         FROM {(superuser ? "pg_authid" : "pg_roles")} WHERE rolname !~ '^pg_'
         """;
 
+    /// <summary>template0 is left out by the database query already; these the server itself has.</summary>
+    private static readonly HashSet<string> SystemDatabases = new(StringComparer.Ordinal) { "postgres", "template0", "template1" };
+
     /// <summary>The state, and per database the number of extensions its owner owns (see <see cref="OwnedExtensionsQuery"/>).</summary>
     public static async Task<(ServerState State, IReadOnlyDictionary<string, int> OwnedExtensions)> ReadAsync(NpgsqlConnection connection,
-        IReadOnlyCollection<string> managedDatabases, IReadOnlyCollection<string> managedUsers, CancellationToken cancellationToken)
+        IReadOnlyCollection<string> managedDatabases, IReadOnlyCollection<string> managedUsers, DesiredServer desired, CancellationToken cancellationToken)
     {
         AdminFacts admin;
         await using (var command = new NpgsqlCommand(AdminQuery, connection))
@@ -65,8 +68,11 @@ internal static class PostgreSqlCatalogReader
         await using var rows = await batch.ExecuteReaderAsync(cancellationToken);
 
         var roles = new List<(string Name, string? Password, HashSet<string> Global)>();
+        // The server's own roles: the admin and the bootstrap superuser (oid 10, made by initdb).
+        var serverRoles = new HashSet<string>(StringComparer.Ordinal) { admin.Name };
         while (await rows.ReadAsync(cancellationToken))
         {
+            if (rows.GetBoolean(7)) serverRoles.Add(rows.GetString(0));
             var global = new HashSet<string>();
             string[] flags = ["SUPERUSER", "CREATEDB", "CREATEROLE", "REPLICATION", "BYPASSRLS"];
             for (var i = 0; i < flags.Length; i++) if (rows.GetBoolean(i + 1)) global.Add(flags[i]);
@@ -76,6 +82,10 @@ internal static class PostgreSqlCatalogReader
         await rows.NextResultAsync(cancellationToken);
         var databases = new Dictionary<string, ActualDatabase>(StringComparer.Ordinal);
         var grants = new List<ActualGrant>();
+        var declaredDatabases = desired.DeclaredDatabaseNames;
+        var declaredUsers = desired.DeclaredUserNames;
+        var undeclaredDatabases = new List<string>();
+        var undeclaredGrants = new List<ActualGrant>();
         var foreignShared = new Dictionary<string, string>(StringComparer.Ordinal);
         while (await rows.ReadAsync(cancellationToken))
         {
@@ -83,6 +93,8 @@ internal static class PostgreSqlCatalogReader
             var owner = rows.GetString(4);
             var grantee = rows.IsDBNull(5) ? null : rows.GetString(5);
             var managed = managedDatabases.Contains(name);
+            var undeclaredDatabase = !managed && !declaredDatabases.Contains(name) && !SystemDatabases.Contains(name);
+            if (undeclaredDatabase && !undeclaredDatabases.Contains(name)) undeclaredDatabases.Add(name);
             if (PostgreSqlEngine.SharedDatabaseNames.Contains(name) && !admin.IsSuperuser && owner != admin.Name && !admin.MemberOf.Contains(owner))
                 foreignShared[name] = owner;
             if (managed && !databases.ContainsKey(name))
@@ -103,6 +115,9 @@ internal static class PostgreSqlCatalogReader
             var account = grantee == Account.PublicName ? Account.Public : new Account(grantee, null);
             if (managed || PostgreSqlEngine.SharedDatabaseNames.Contains(name) || (!account.IsPublic && managedUsers.Contains(grantee)))
                 grants.Add(new ActualGrant(account, name, name, rows.GetString(6)));
+            // PUBLIC's default CONNECT/TEMPORARY comes with every database; a hand-made grant to a role is what counts.
+            else if (!account.IsPublic && !serverRoles.Contains(grantee) && (undeclaredDatabase || !declaredUsers.Contains(grantee)))
+                undeclaredGrants.Add(new ActualGrant(account, name, name, rows.GetString(6)));
         }
 
         await rows.NextResultAsync(cancellationToken);
@@ -117,7 +132,11 @@ internal static class PostgreSqlCatalogReader
             .Where(r => managedUsers.Contains(r.Name) || grants.Any(g => g.Grantee.Name == r.Name))
             .Select(r => new ActualAccount(new Account(r.Name, null), RequiresTls: false, r.Password, r.Global))
             .ToList();
-        var state = new ServerState(databases, accounts, grants, admin with { ForeignSharedDatabases = foreignShared }, available, CatalogQueries: 5);
+        var undeclaredRoles = roles.Where(r => !serverRoles.Contains(r.Name) && !declaredUsers.Contains(r.Name)).Select(r => new Account(r.Name, null)).ToList();
+        var state = new ServerState(databases, accounts, grants, admin with { ForeignSharedDatabases = foreignShared }, available, CatalogQueries: 5)
+        {
+            Undeclared = new UndeclaredObjects(undeclaredDatabases, undeclaredRoles, undeclaredGrants),
+        };
         return (state, ownedExtensions);
     }
 

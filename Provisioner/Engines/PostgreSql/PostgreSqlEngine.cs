@@ -1,6 +1,7 @@
 using System.Text;
 using Npgsql;
 using Rollout.Provisioner.Planning;
+using Rollout.Provisioner.Telemetry;
 using Rollout.ServiceDefaults.Connections;
 using Rollout.ServiceDefaults.Passwords;
 using Rollout.Topology.Binding;
@@ -36,7 +37,7 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
         await using (var connection = await OpenAsync(desired.Endpoint, null, cancellationToken))
         {
             (state, owned) = await PostgreSqlCatalogReader.ReadAsync(connection, desired.Databases.Select(d => d.Name).ToHashSet(),
-                desired.Users.Select(u => u.Account.Name).ToHashSet(), cancellationToken);
+                desired.Users.Select(u => u.Account.Name).ToHashSet(), desired, cancellationToken);
         }
 
         // Trade-off: when the owner owns exactly as many extensions as the estate lists, they are taken to be
@@ -161,6 +162,8 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
 
     public IReadOnlyList<SqlStatement> DropAccount(Account account) => [SqlStatement.Plain($"DROP ROLE IF EXISTS {Identifier(account.Name)}")];
 
+    public IReadOnlyList<SqlStatement> DropDatabase(string database) => [SqlStatement.Plain($"DROP DATABASE IF EXISTS {Identifier(database)}")];
+
     /// <summary>
     /// Created as the database's owner (uuid-ossp and pgcrypto are trusted extensions): the service
     /// role owns them, and pg_shdepend then shows them without a connection to the database.
@@ -203,13 +206,17 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
                 // Autocommit, one statement at a time: CREATE DATABASE cannot run in a transaction block,
                 // and statements of one server run in order on one session (DCL per role never races).
                 await using var command = new NpgsqlCommand(statement.Text, connection);
-                try
+                using (var span = ProvisionerTelemetry.StartStatement(endpoint, statement))
                 {
-                    await command.ExecuteNonQueryAsync(cancellationToken);
-                }
-                catch (PostgresException e)
-                {
-                    throw new ProvisioningException($"{endpoint}: `{statement.Display}` failed: {e.SqlState} {e.MessageText}", e);
+                    try
+                    {
+                        await command.ExecuteNonQueryAsync(cancellationToken);
+                    }
+                    catch (PostgresException e)
+                    {
+                        ProvisionerTelemetry.Fail(span, e);
+                        throw new ProvisioningException($"{endpoint}: `{statement.Display}` failed: {e.SqlState} {e.MessageText}", e);
+                    }
                 }
                 await executed(statement);
             }

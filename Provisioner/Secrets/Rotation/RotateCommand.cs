@@ -28,14 +28,14 @@ public static class RotateCommand
         foreach (var option in new Option[] { repo, apiUrl, dotenv }) command.Options.Add(option);
         command.SetAction((result, cancellationToken) => CommonOptions.RunAsync(result, async output =>
         {
-            var (estate, environment, state) = common.Read(result);
+            var (estate, environment, state) = common.Read(result, variables);
             var userName = result.GetValue(user)!;
             var database = estate.EnabledDatabases(environment).FirstOrDefault(d => d.User == userName)
                 ?? throw new ArgumentException($"'{userName}' is not a service user of environment '{environment.Name}' in {estate.SourcePath} " +
                     $"(users: {string.Join(", ", estate.EnabledDatabases(environment).Select(d => d.User))}).");
             var server = estate.Server(database.ServerName);
             if (server.Existing)
-                throw new InvalidOperationException($"Refusing to rotate {userName}: it lives on '{server.Name}', the existing Plesk host " +
+                throw new ArgumentException($"Refusing to rotate {userName}: it lives on '{server.Name}', the existing Plesk host " +
                     $"(servers.{server.Name}.existing: true in {estate.SourcePath}), which Rollout never alters. Change its password in Plesk, then update {database.PasswordSecretName} in the stores (`secrets sync`).");
 
             var local = environment.Kind == EnvironmentKind.Local;
@@ -65,7 +65,7 @@ public static class RotateCommand
                 stores.Add(new DotEnvFileTarget(file, $"Secrets of environment '{environment.Name}'. Never commit this file."));
             }
             if (stores.Count == 0)
-                throw new InvalidOperationException($"Nowhere to keep the new password of {userName} for environment '{environment.Name}': pass --repo owner/name and/or --dotenv <file>. Nothing was changed.");
+                throw new ArgumentException($"Nowhere to keep the new password of {userName} for environment '{environment.Name}': pass --repo owner/name and/or --dotenv <file>. Nothing was changed.");
 
             var stopAfter = variables(StopAfterVariable);
             var journal = RotationJournal.For(state, environment.Name);

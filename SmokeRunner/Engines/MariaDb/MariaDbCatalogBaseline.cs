@@ -7,8 +7,9 @@ using Rollout.Topology.Binding;
 namespace Rollout.SmokeRunner.Engines.MariaDb;
 
 /// <summary>
-/// The MariaDB baseline read from the grant catalogs with the environment's admin account, in one
-/// round trip: accounts (mysql.global_priv), role grants, and every privilege of every account.
+/// The MariaDB baseline read from the grant catalogs with the environment's admin account (a read-only session),
+/// in one round trip: accounts (mysql.global_priv), role grants, and every privilege of every account. Also for an
+/// existing server (Plesk) when the environment binds an admin for it; its users may hold a subset of the plan's list.
 /// </summary>
 public static class MariaDbCatalogBaseline
 {
@@ -44,8 +45,8 @@ public static class MariaDbCatalogBaseline
         bool secureTransport;
         try
         {
-            await using var connection = (MySqlConnection)DatabaseConnectionFactory.Admin(endpoint, null, SmokeSettings.Connection);
-            await connection.OpenAsync(cancellationToken);
+            // Read-only: the same session the Provisioner uses on an existing server, and all this baseline needs anywhere.
+            await using var connection = (MySqlConnection)await DatabaseConnectionFactory.OpenReadOnlyAdminAsync(endpoint, null, SmokeSettings.Connection, cancellationToken);
             await using var command = new MySqlCommand(CatalogQuery, connection);
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
@@ -90,9 +91,11 @@ public static class MariaDbCatalogBaseline
         foreach (var database in databases)
         {
             var expected = database.UserHost ?? context.Binding.AppServerIp.ToString();
+            // On an existing server the apps run on that host: its userHost (localhost) and the app server's address are one machine.
+            var allowed = endpoint.Server.Existing ? new HashSet<string> { expected, context.Binding.AppServerIp.ToString() } : [expected];
             var mine = logins.Where(a => a.User == database.User).ToList();
             if (mine.Count == 0) hostProblems.Add($"{database.User} does not exist (expected {database.User}@'{expected}')");
-            foreach (var account in mine.Where(a => a.Host != expected))
+            foreach (var account in mine.Where(a => !allowed.Contains(a.Host)))
                 hostProblems.Add(account.Host.Contains('%', StringComparison.Ordinal)
                     ? $"{account.User}@'{account.Host}' accepts logins from any matching host"
                     : $"{account.User}@'{account.Host}' exists besides the expected host '{expected}'");
@@ -109,13 +112,15 @@ public static class MariaDbCatalogBaseline
         var privilegeProblems = new List<string>();
         foreach (var database in databases)
             privilegeProblems.AddRange(MariaDbPrivileges.Problems(database.User, database.Name,
-                held.Where(p => p.User == database.User).ToList(), context.Binding.Estate.Grants.MariaDb, exact: true));
+                held.Where(p => p.User == database.User).ToList(), context.Binding.Estate.Grants.MariaDb, exact: !endpoint.Server.Existing));
         privilegeProblems.AddRange(fineGrained.Where(f => serviceUsers.Contains(f.User))
             .Select(f => $"{f.User} holds table/column-level {f.Privilege} on {f.On} (the plan grants on `db`.* only)"));
         privilegeProblems.AddRange(roles.Where(r => serviceUsers.Contains(r.User))
             .Select(r => $"{r.User}@'{r.Host}' is granted role {r.Role}"));
         results.Add(BaselineItem.From(PlanPrivileges, server, elapsed, privilegeProblems,
-            $"each service user holds exactly {string.Join(", ", context.Binding.Estate.Grants.MariaDb)} on its own database"));
+            endpoint.Server.Existing
+                ? "each service user holds no global privilege and nothing beyond the plan's list on its own database"
+                : $"each service user holds exactly {string.Join(", ", context.Binding.Estate.Grants.MariaDb)} on its own database"));
         return results;
     }
 }

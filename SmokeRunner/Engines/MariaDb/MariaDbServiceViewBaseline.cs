@@ -28,6 +28,13 @@ public static class MariaDbServiceViewBaseline
         bool? secureTransport = null;
         var privilegeProblems = new List<string>();
         var databases = context.Binding.DatabasesOn(server).ToList();
+        if (databases.Count == 0)
+        {
+            // Validation refuses an existing server without databases; an environment can still leave it none (all optional,
+            // none enabled). Nothing can be read through service users then, and a run must not stay red for it.
+            var why = $"environment '{context.Binding.Name}' has no database on this existing server and no admin account for it: nothing to read";
+            return MariaDbCatalogBaseline.Items.Select(item => BaselineItem.NotVisible(item, server, why)).ToList();
+        }
         foreach (var database in databases)
         {
             try

@@ -91,7 +91,7 @@ public sealed class MariaDbSmokeEngine : ISmokeEngine
     }
 
     public Task<IReadOnlyList<CheckResult>> CheckBaselineAsync(SmokeContext context, ServerEndpoint endpoint, CancellationToken cancellationToken) =>
-        endpoint.AdminUser is not null && endpoint.AdminPassword is not null && !endpoint.Server.Existing
+        endpoint.AdminUser is not null && endpoint.AdminPassword is not null
             ? MariaDbCatalogBaseline.CheckAsync(context, endpoint, cancellationToken)
             : MariaDbServiceViewBaseline.CheckAsync(context, endpoint, cancellationToken);
 

@@ -16,7 +16,7 @@ public sealed partial class CrashAndSafetyTests(ProvisionerStack stack) : IAsync
     [Fact]
     public async Task A_process_killed_part_way_through_apply_converges_on_rerun_to_the_state_of_an_uninterrupted_run()
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Rollout.Provisioner.dll");
+        var dll = Secrets.ProvisionerProcess.Assembly;
         var start = new ProcessStartInfo("dotnet", ["exec", dll, "apply", "--env", "local", "--state-dir", stack.StateDirectory, "--estate", stack.EstatePath])
         {
             RedirectStandardOutput = true,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Rollout.ServiceDefaults.Cli;
 using Rollout.Provisioner.Tests.Infrastructure;
 using Rollout.ServiceDefaults.Local;
 using Rollout.ServiceDefaults.Secrets;
@@ -80,7 +81,7 @@ public sealed class FaultTests(ProvisionerStack stack) : IAsyncLifetime
             "mo_forum:      { server: plesk, user: svc_forum,      userHost: localhost, purpose: Forum (phpBB/Vanilla) }\n  mo_shop: { server: plesk, user: svc_shop, userHost: localhost, purpose: Shop, charset: utf8mb4, collation: utf8mb4_unicode_ci }");
 
         var plan = await stack.LocalAsync("plan", "--estate", estate);
-        Assert.Equal(1, plan.ExitCode);
+        Assert.Equal(ExitCodes.InvalidInput, plan.ExitCode);
         Assert.Contains("databases.mo_shop.charset: 'plesk' is an existing server: Rollout never creates or alters databases there", plan.Error);
         Assert.Equal("", (await stack.MariaDbAdminAsync(stack.Plesk, "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'mo_shop'")).Trim());
     }

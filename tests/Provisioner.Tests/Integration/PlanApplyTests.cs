@@ -6,7 +6,12 @@ namespace Rollout.Provisioner.Tests.Integration;
 [Collection(StackCollection.Name)]
 public sealed class PlanApplyTests(ProvisionerStack stack) : IAsyncLifetime
 {
-    public Task InitializeAsync() => stack.ResetAsync();
+    /// <summary>A fresh replica: also PUBLIC's default access to the shared databases, which an earlier class's apply revoked.</summary>
+    public async Task InitializeAsync()
+    {
+        await stack.ResetAsync();
+        await stack.PostgresAsync("GRANT CONNECT, TEMPORARY ON DATABASE postgres TO PUBLIC; GRANT CONNECT, TEMPORARY ON DATABASE template1 TO PUBLIC");
+    }
 
     public Task DisposeAsync() => Task.CompletedTask;
 

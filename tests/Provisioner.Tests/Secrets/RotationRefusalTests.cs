@@ -1,3 +1,4 @@
+using Rollout.ServiceDefaults.Cli;
 using static Rollout.Provisioner.Tests.Secrets.SecretsTestSupport;
 
 namespace Rollout.Provisioner.Tests.Secrets;
@@ -13,7 +14,7 @@ public class RotationRefusalTests
         var (code, output) = await RunAsync(new Dictionary<string, string>(),
             "rotate", "svc_main", "--env", "local", "--estate", EstatePath, "--state-dir", state.Path);
 
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.InvalidInput, code);
         Assert.Contains("Refusing to rotate svc_main: it lives on 'plesk', the existing Plesk host (servers.plesk.existing: true", output);
         Assert.Contains("Change its password in Plesk", output);
         Assert.Empty(Directory.GetFileSystemEntries(state.Path));
@@ -25,7 +26,7 @@ public class RotationRefusalTests
         var (code, output) = await RunAsync(new Dictionary<string, string>(),
             "rotate", "svc_nobody", "--env", "local", "--estate", EstatePath);
 
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.InvalidInput, code);
         Assert.Contains("'svc_nobody' is not a service user of environment 'local'", output);
         Assert.Contains("svc_crm", output);
     }
@@ -48,7 +49,7 @@ public class RotationRefusalTests
 
         var (code, output) = await RunAsync(variables, "rotate", "svc_crm", "--env", "production", "--estate", EstatePath, "--state-dir", state.Path);
 
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.InvalidInput, code);
         Assert.Contains("Nowhere to keep the new password of svc_crm for environment 'production': pass --repo owner/name and/or --dotenv <file>. Nothing was changed.", output);
         Assert.Empty(Directory.GetFileSystemEntries(state.Path));
     }
@@ -61,7 +62,7 @@ public class RotationRefusalTests
         var (code, output) = await RunAsync(new Dictionary<string, string> { ["PLESK_SERVER_IP"] = "203.0.113.10", ["ADMIN_IP_1"] = "203.0.113.20" },
             "rotate", "svc_crm", "--env", "production", "--estate", EstatePath, "--state-dir", state.Path, "--dotenv", Path.Combine(state.Path, ".env.production"));
 
-        Assert.Equal(1, code);
+        Assert.Equal(ExitCodes.InvalidInput, code);
         Assert.Contains("Environment 'production' cannot be bound", output);
         Assert.Contains("MYSQL_HOST is not set", output);
         Assert.Contains("MYSQL_ADMIN_PASS is not set", output);

@@ -49,7 +49,7 @@ public class SecretsListTests
     {
         var (code, output) = await RunAsync(new Dictionary<string, string>(), "secrets", "list", "--env", "prod", "--estate", EstatePath);
 
-        Assert.Equal(1, code);
+        Assert.Equal(Rollout.ServiceDefaults.Cli.ExitCodes.InvalidInput, code);
         Assert.Contains("Environment 'prod' is not defined", output);
         Assert.Contains("local, staging, production", output);
     }

@@ -2,7 +2,7 @@ using Rollout.SmokeRunner.Cli;
 
 namespace Rollout.SmokeRunner.Tests.Units;
 
-/// <summary>Bad input stops the run before any connection, with exit code 2 and a message naming the cause and the fix.</summary>
+/// <summary>Bad input stops the run before any connection, with exit code 3 and a message naming the cause and the fix.</summary>
 public class CommandLineTests
 {
     private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
@@ -18,7 +18,7 @@ public class CommandLineTests
     {
         var (exit, _, error) = await RunAsync("--estate", "/nonexistent/rollout.yaml");
 
-        Assert.Equal(SmokeCli.CannotRun, exit);
+        Assert.Equal(SmokeCli.InvalidInput, exit);
         Assert.Contains("/nonexistent/rollout.yaml", error);
         Assert.Contains("the estate file does not exist", error);
     }
@@ -28,7 +28,7 @@ public class CommandLineTests
     {
         var (exit, _, error) = await RunAsync("--env", "qa", "--estate", StagingBinding.EstatePath);
 
-        Assert.Equal(SmokeCli.CannotRun, exit);
+        Assert.Equal(SmokeCli.InvalidInput, exit);
         Assert.Contains("Environment 'qa' is not defined", error);
         Assert.Contains("local, staging, production", error);
     }
@@ -41,7 +41,7 @@ public class CommandLineTests
         {
             var (exit, output, error) = await RunAsync("--env", "local", "--estate", StagingBinding.EstatePath, "--state-dir", empty.FullName);
 
-            Assert.Equal(SmokeCli.CannotRun, exit);
+            Assert.Equal(SmokeCli.ChecksFailed, exit); // the input is fine, the stack is down: the run failed
             Assert.Contains($"{Path.Combine(empty.FullName, "resources.json")} does not exist", error);
             Assert.Contains("dotnet run --project AppHost", error);
             Assert.Empty(output);
@@ -59,7 +59,7 @@ public class CommandLineTests
 
         var (exit, _, error) = await RunAsync("--env", "staging", "--estate", StagingBinding.EstatePath);
 
-        Assert.Equal(SmokeCli.CannotRun, exit);
+        Assert.Equal(SmokeCli.InvalidInput, exit);
         Assert.Contains("environment variable PLESK_SERVER_IP is not set", error);
         Assert.Contains("environment variable MYSQL_HOST is not set", error);
         Assert.Contains("environment variable PG_ADMIN_PASS is not set", error);
@@ -72,7 +72,7 @@ public class CommandLineTests
     {
         var (exit, _, error) = await RunAsync("--parallelism", value);
 
-        Assert.NotEqual(0, exit);
+        Assert.Equal(SmokeCli.InvalidInput, exit);
         Assert.Contains("--parallelism must be between 1 and 256", error);
     }
 
@@ -81,7 +81,7 @@ public class CommandLineTests
     {
         var (exit, _, error) = await RunAsync("--output", "xml");
 
-        Assert.NotEqual(0, exit);
+        Assert.Equal(SmokeCli.InvalidInput, exit);
         Assert.Contains("xml", error);
     }
 
@@ -90,7 +90,7 @@ public class CommandLineTests
     {
         var (exit, _, error) = await RunAsync("run", "--environment", "qa", "--estate", StagingBinding.EstatePath);
 
-        Assert.Equal(SmokeCli.CannotRun, exit);
+        Assert.Equal(SmokeCli.InvalidInput, exit);
         Assert.Contains("Environment 'qa' is not defined", error);
     }
 }
