@@ -75,7 +75,7 @@ public sealed class EnvironmentPlanner(EnvironmentBinding binding, ServicePasswo
                 }
                 users.Add(new DesiredUser(engine.AccountFor(database, binding.AppServerIp.ToString()), database, password, isNew));
             }
-            servers.Add(new DesiredServer(endpoint, databases, users, binding.Estate.Grants));
+            servers.Add(new DesiredServer(endpoint, databases, users, binding.Estate.Grants) { BackupAccount = binding.Estate.Backup.Account });
         }
         if (missing.Count > 0)
             throw new ProvisioningException(
