@@ -25,7 +25,9 @@ public sealed class MariaDbBackupEngine : IBackupEngine
         await using (var connection = DatabaseConnectionFactory.MariaDb(endpoint, user, password, database, Options))
         {
             await EngineConnections.OpenAsync(connection, endpoint, user, "Check its password secret and run `Provisioner apply`, which creates the backup account.", cancellationToken);
-            version = connection.ServerVersion;
+            // connection.ServerVersion carries the "5.5.5-" replication prefix; VERSION() is the server's own.
+            await using (var command = new MySqlCommand("SELECT VERSION()", connection))
+                version = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
             content = await MariaDbContent.ReadAsync(connection, database, cancellationToken);
         }
         var optionFile = OptionFile(endpoint, user, password);
