@@ -63,14 +63,15 @@ public sealed class BackupRunner(BackupContext context)
         var snapshotId = SnapshotIdOf(await resticOutput);
         var dumpTool = Path.GetFileName(dump.Process.StartInfo.FileName);
 
-        if (restic.ExitCode != 0)
-            throw new BackupException($"database {database.Name}: restic backup into {context.Repository} failed ({Last(SecretsOut(await resticError)) ?? pipeFailure}); nothing was stored as a backup.");
-        if (dump.Process.ExitCode != 0)
+        // The dump's status first: when it died, restic may have stored (or refused) whatever arrived before.
+        if (dump.Process.ExitCode != 0 && pipeFailure is null)
         {
             var cause = Last(SecretsOut(await dumpError)) ?? $"killed or cut off after {bytes} bytes";
             var removal = snapshotId is null ? "" : await ForgetFailedAsync(snapshotId, cancellationToken);
             throw new BackupException($"database {database.Name}: {dumpTool} exited with code {dump.Process.ExitCode} ({cause}); the dump does not count as a backup{removal}.");
         }
+        if (restic.ExitCode != 0)
+            throw new BackupException($"database {database.Name}: restic backup into {context.Repository} failed ({Last(SecretsOut(await resticError)) ?? pipeFailure}); nothing was stored as a backup.");
         if (snapshotId is null) throw new BackupException($"database {database.Name}: restic reported no snapshot id; the backup is not marked good.");
 
         var manifest = new Manifest(database.Name, endpoint.Name, endpoint.Engine.ToString(), tier, run, context.Binding.Name, started,
