@@ -40,8 +40,9 @@ public sealed record BackupContext(EnvironmentBinding Binding, string StateDirec
             var repository = new ResticRepository(Path.Combine(stateDirectory, "backup", "repository"),
                 await GetOrCreateAsync(store, BackupSecrets.RepositoryPassword, cancellationToken), cache);
             var offsiteLocation = io.Variables("BACKUP_OFFSITE_REPOSITORY") is { Length: > 0 } o ? o : Path.Combine(stateDirectory, "backup", "offsite");
-            return new BackupContext(binding, stateDirectory, store, repository, async () =>
-                new ResticRepository(offsiteLocation, await GetOrCreateAsync(store, BackupSecrets.OffsitePassword, cancellationToken), cache, offsiteOptions));
+            var offsitePassword = await GetOrCreateAsync(store, BackupSecrets.OffsitePassword, cancellationToken);
+            return new BackupContext(binding, stateDirectory, store, repository,
+                () => Task.FromResult(new ResticRepository(offsiteLocation, offsitePassword, cache, offsiteOptions)));
         }
 
         var remote = RemoteEnvironmentBinder.Bind(estate, environment.Name, io.Variables);
