@@ -28,8 +28,6 @@ public sealed class BackupStack : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _stack = await RolloutTestingBuilder.Create().StartAsync();
-        // pg_hba of the local estate admits service roles and the admin only; the backup role needs its line (see the report).
-        await _stack.AdmitPostgreSqlAdminRolesAsync(PostgreSqlServer, [Estate.Backup.Account]);
         var apply = await ProvisionAsync();
         if (apply.Exit != 0) throw new InvalidOperationException("Provisioner apply failed: " + apply.Output);
         await SeedData.SeedAsync(this);
