@@ -28,8 +28,15 @@ public sealed class SecretsTests(BackupStack stack)
     {
         var variables = new Dictionary<string, string>
         {
-            ["PLESK_SERVER_IP"] = "127.0.0.1", ["ADMIN_IP_1"] = "127.0.0.1", ["MYSQL_HOST"] = "127.0.0.1", ["PG_HOST"] = "127.0.0.1",
-            ["MYSQL_ADMIN_USER"] = "a", ["MYSQL_ADMIN_PASS"] = "b", ["PG_ADMIN_USER"] = "a", ["PG_ADMIN_PASS"] = "b", ["REDIS_HOST"] = "127.0.0.1",
+            ["PLESK_SERVER_IP"] = "127.0.0.1",
+            ["ADMIN_IP_1"] = "127.0.0.1",
+            ["MYSQL_HOST"] = "127.0.0.1",
+            ["PG_HOST"] = "127.0.0.1",
+            ["MYSQL_ADMIN_USER"] = "a",
+            ["MYSQL_ADMIN_PASS"] = "b",
+            ["PG_ADMIN_USER"] = "a",
+            ["PG_ADMIN_PASS"] = "b",
+            ["REDIS_HOST"] = "127.0.0.1",
         };
         var output = new StringWriter();
         var io = new Cli.CommandIo(output, output, name => variables.GetValueOrDefault(name), Path.GetDirectoryName(stack.Estate.SourcePath)!);
