@@ -24,6 +24,9 @@ public sealed record DesiredServer(ServerEndpoint Endpoint, IReadOnlyList<Databa
 
     private Dictionary<string, DesiredUser>? _userByDatabase;
 
+    /// <summary>The backup system's read-only dump account (backup.account): its grants are not the planner's to revoke.</summary>
+    public string? BackupAccount { get; init; }
+
     public DesiredUser UserOf(DatabaseSpec database) =>
         (_userByDatabase ??= Users.ToDictionary(u => u.Database.Name, StringComparer.Ordinal))[database.Name];
 }

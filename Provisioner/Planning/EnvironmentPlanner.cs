@@ -74,7 +74,11 @@ public sealed class EnvironmentPlanner(EnvironmentBinding binding, ServicePasswo
                 }
                 users.Add(new DesiredUser(engine.AccountFor(database, binding.AppServerIp.ToString()), database, password, isNew));
             }
-            servers.Add(new DesiredServer(endpoint, databases, users, binding.Estate.Grants) { Declared = binding.Estate.DatabasesOn(endpoint.Name).ToList() });
+            servers.Add(new DesiredServer(endpoint, databases, users, binding.Estate.Grants)
+            {
+                Declared = binding.Estate.DatabasesOn(endpoint.Name).ToList(),
+                BackupAccount = binding.Estate.Backup.Account,
+            });
         }
         if (missing.Count > 0)
             throw new ProvisioningException(

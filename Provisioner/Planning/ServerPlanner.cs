@@ -119,6 +119,7 @@ public sealed class ServerPlanner(IDatabaseEngine engine, DesiredServer desired,
         // Grants of other accounts on managed databases, and grants of managed users elsewhere.
         foreach (var group in state.Grants
                      .Where(g => !handled.Contains((g.Grantee, g.Scope)) && !g.Grantee.IsPublic && g.Grantee.Name != state.Admin.Name
+                                 && g.Grantee.Name != desired.BackupAccount
                                  && !engine.SharedDatabases.Contains(g.Database))
                      .GroupBy(g => (g.Grantee, g.Scope)))
         {

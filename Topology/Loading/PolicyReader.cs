@@ -48,6 +48,9 @@ internal static partial class PolicyReader
     {
         if (map is null) return new BackupPolicy("UTC", [], "");
         var timezone = map.String("timezone") ?? "UTC";
+        var account = map.String("account") ?? "rollout_backup";
+        var repository = map.Setting("repository");
+        var offsiteRepository = map.Setting("offsiteRepository");
         var schedules = new List<BackupSchedule>();
         var section = map.Map("schedules", required: true);
         foreach (var (name, node) in section?.Entries() ?? [])
@@ -66,7 +69,7 @@ internal static partial class PolicyReader
         var restoreCron = restore?.String("cron", required: true) ?? "";
         restore?.RejectUnknownKeys();
         map.RejectUnknownKeys();
-        return new BackupPolicy(timezone, schedules, restoreCron);
+        return new BackupPolicy(timezone, schedules, restoreCron) { Account = account, Repository = repository, OffsiteRepository = offsiteRepository };
     }
 
     private static Retention Retention(string? text, string path, LoadContext context)

@@ -17,7 +17,17 @@ public sealed record Retention(int Count, RetentionUnit Unit)
 
 public sealed record BackupSchedule(string Name, string Cron, Retention Retention, string Type, bool Offsite);
 
-public sealed record BackupPolicy(string Timezone, IReadOnlyList<BackupSchedule> Schedules, string RestoreTestCron);
+public sealed record BackupPolicy(string Timezone, IReadOnlyList<BackupSchedule> Schedules, string RestoreTestCron)
+{
+    /// <summary>The read-only dump account the Provisioner creates on every managed server.</summary>
+    public string Account { get; init; } = "rollout_backup";
+
+    /// <summary>Where the restic repository is in a remote environment (local: the state directory).</summary>
+    public Setting? Repository { get; init; }
+
+    /// <summary>The second repository on another server that the offsite tiers are copied to.</summary>
+    public Setting? OffsiteRepository { get; init; }
+}
 
 public enum AlertSeverity { Critical, Warning, Info }
 

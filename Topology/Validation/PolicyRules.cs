@@ -35,6 +35,8 @@ internal static class PolicyRules
 
         if (!TimeZoneExists(estate.Backup.Timezone))
             context.Error("backup.timezone", $"unknown time zone '{estate.Backup.Timezone}': use an IANA name such as UTC or Europe/Vienna.");
+        if (Identifiers.CheckSqlName(estate.Backup.Account, Engine.MariaDb, isUser: true) is { } accountProblem)
+            context.Error("backup.account", accountProblem);
         foreach (var schedule in estate.Backup.Schedules)
             Cron(schedule.Cron, $"backup.schedules.{schedule.Name}.cron", context);
         if (estate.Backup.RestoreTestCron.Length > 0)

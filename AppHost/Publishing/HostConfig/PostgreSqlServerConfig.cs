@@ -70,6 +70,9 @@ public static class PostgreSqlServerConfig
     {
         foreach (var database in target.DatabasesOn(server))
             yield return ["hostssl", database.Name, database.User, address, "scram-sha-256"];
+        // The backup system's read-only dump role (backup.account), to the managed databases only.
+        foreach (var database in target.DatabasesOn(server))
+            yield return ["hostssl", database.Name, target.Estate.Backup.Account, address, "scram-sha-256"];
         foreach (var admin in adminRoles)
             yield return ["hostssl", "all", admin, address, "scram-sha-256"];
     }
