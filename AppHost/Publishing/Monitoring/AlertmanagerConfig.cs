@@ -35,12 +35,12 @@ public static class AlertmanagerConfig
             .Line("    webhook_configs:")
             .Line($"      - url: {AlertRules.Quote(layout.WebhookUrl)}")
             .Line("        send_resolved: true");
-        if (layout.WebhookPasswordFile is { } passwordFile)
-            // The webhook's credential stays in a file readable by Alertmanager only, never in this configuration.
+        if (layout.WebhookTokenFile is { } tokenFile)
+            // The webhook's bearer token stays in a file readable by Alertmanager only, never in this configuration.
             text.Line("        http_config:")
-                .Line("          basic_auth:")
-                .Line("            username: alertmanager")
-                .Line($"            password_file: {AlertRules.Quote(passwordFile)}");
+                .Line("          authorization:")
+                .Line("            type: Bearer")
+                .Line($"            credentials_file: {AlertRules.Quote(tokenFile)}");
         return text.ToString();
     }
 

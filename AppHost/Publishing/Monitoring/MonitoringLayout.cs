@@ -28,7 +28,7 @@ public sealed record MonitoringLayout(
     string AlertmanagerAddress,
     IReadOnlyList<ExporterTarget> Exporters,
     string WebhookUrl,
-    string? WebhookPasswordFile)
+    string? WebhookTokenFile)
 {
     public const string ProbeJob = "rollout-probe";
     public const int ProbePort = 9470;
@@ -63,7 +63,7 @@ public sealed record MonitoringLayout(
                 exporters.Add(new ExporterTarget("node", server.Name, $"{host}:9100"));
         }
         return new MonitoringLayout($"127.0.0.1:{ProbePort}", "127.0.0.1:9093", exporters,
-            "http://127.0.0.1:5678" + N8nWebhookPath, "/etc/prometheus/secrets/n8n-webhook-password");
+            "http://127.0.0.1:5678" + N8nWebhookPath, "/etc/prometheus/secrets/alertmanager-webhook-token");
     }
 
     /// <summary>The database host's name where the environment variable is set; null leaves the node target out.</summary>

@@ -46,7 +46,7 @@ public sealed class AlertingPipeline : IAsyncDisposable
     {
         int probePort = FreePort(), prometheusPort = FreePort(), alertmanagerPort = FreePort();
         Receiver = new AlertReceiver(FreePort());
-        var layout = new MonitoringLayout($"127.0.0.1:{probePort}", $"127.0.0.1:{alertmanagerPort}", [], Receiver.Url, WebhookPasswordFile: null);
+        var layout = new MonitoringLayout($"127.0.0.1:{probePort}", $"127.0.0.1:{alertmanagerPort}", [], Receiver.Url, WebhookTokenFile: null);
         await File.WriteAllTextAsync(Path.Combine(_directory, AlertRules.FileName), AlertRules.Render(estate.Estate));
         await File.WriteAllTextAsync(Path.Combine(_directory, PrometheusConfig.FileName), PrometheusConfig.Render(estate.Estate, layout, TestTimings, AlertRules.FileName));
         await File.WriteAllTextAsync(Path.Combine(_directory, AlertmanagerConfig.FileName), AlertmanagerConfig.Render(layout, TestTimings));
