@@ -63,7 +63,8 @@ internal sealed class MonitorOptions
         foreach (var option in new[] { Interval, Timeout })
             option.Validators.Add(result =>
             {
-                var value = result.GetValueOrDefault<TimeSpan>();
+                // An unparsable value is reported by the conversion itself; only parsed values are range-checked.
+                if (result.Tokens.Count == 0 || !TimeSpan.TryParse(result.Tokens[^1].Value, CultureInfo.InvariantCulture, out var value)) return;
                 if (value < TimeSpan.FromMilliseconds(100) || value > TimeSpan.FromHours(1))
                     result.AddError($"{result.Option.Name}: '{value}' must be between 00:00:00.1 and 01:00:00.");
             });
