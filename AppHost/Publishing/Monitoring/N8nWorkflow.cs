@@ -22,13 +22,17 @@ public static class N8nWorkflow
     public const string SmtpCredentialId = "rolloutSmtp000001";
     public const string SmtpCredentialName = "Rollout SMTP";
 
+    /// <summary>A fixed id: importing a newer version replaces the workflow instead of adding a second one.</summary>
+    public const string WorkflowId = "rolloutAlerts001";
+
     /// <summary>Formats one message per webhook call: a Slack line per alert and an e-mail with the same content.</summary>
     private const string FormatCode = """
         const request = $input.first().json;
         const token = $env.ROLLOUT_ALERTMANAGER_TOKEN;
-        // Alertmanager authenticates with a bearer token (credentials_file); anything else is dropped unread.
-        if (token && request.headers.authorization !== 'Bearer ' + token) {
-          throw new Error('rejected: webhook call without the Alertmanager token');
+        // Alertmanager authenticates with a bearer token (credentials_file); anything else is dropped unread,
+        // and so is everything while the token is not configured.
+        if (!token || request.headers.authorization !== 'Bearer ' + token) {
+          throw new Error('rejected: webhook call without the Alertmanager token (or ROLLOUT_ALERTMANAGER_TOKEN unset)');
         }
         const payload = request.body;
         const icon = { critical: ':red_circle:', warning: ':warning:', info: ':information_source:' };
@@ -47,6 +51,7 @@ public static class N8nWorkflow
         var code = FormatCode.Replace("${PROJECT}", estate.Project, StringComparison.Ordinal);
         var workflow = new JsonObject
         {
+            ["id"] = WorkflowId,
             ["name"] = $"Rollout alerts ({estate.Project}): Alertmanager to Slack and e-mail",
             ["nodes"] = new JsonArray(
                 Node("Alertmanager webhook", "n8n-nodes-base.webhook", 2, 0, new JsonObject
