@@ -32,6 +32,7 @@ public static class Publisher
         files.AddRange(ComposeWriter.Render(target, model));
         files.AddRange(WorkflowWriter.Render(request.Estate));
         files.AddRange(HostConfigWriter.Render(target));
+        files.AddRange(Monitoring.MonitoringWriter.Render(target, variables));
         files.Add(new GeneratedFile(ReadmeFileName, ReadmeWriter.Render(target, model, files)));
         return files;
     }

@@ -1,0 +1,108 @@
+using Rollout.AppHost.Testing;
+using Rollout.Monitor.Cli;
+using Rollout.Provisioner.Applying;
+using Rollout.Provisioner.Passwords;
+using Rollout.Provisioner.Planning;
+using Rollout.ServiceDefaults.Connections;
+using Rollout.ServiceDefaults.Secrets;
+using Rollout.Topology.Binding;
+using Rollout.Topology.Loading;
+using Rollout.Topology.Model;
+
+namespace Rollout.Monitor.Tests.Fixtures;
+
+/// <summary>
+/// The one fixture of the Monitor tests: the local estate started by the AppHost's testing builder (real MariaDB,
+/// PostgreSQL, Redis with TLS) and provisioned by the real Provisioner, so every service user exists and can log in.
+/// Its surface is what the lead ports to Aspire.Hosting.Testing: the binding, the state directory, the estate,
+/// stopping and starting a server, and admin SQL to break (and repair) one thing by hand.
+/// </summary>
+public sealed class MonitoredEstate : IAsyncLifetime
+{
+    private TestingStack? _stack;
+
+    public string EstatePath { get; } = EstateLoader.Locate(AppContext.BaseDirectory);
+
+    public Estate Estate => _stack!.Estate;
+
+    public EnvironmentBinding Binding { get; private set; } = null!;
+
+    public string StateDirectory => _stack!.StateDirectory;
+
+    public LocalSecretStore Secrets => _stack!.Secrets;
+
+    public async Task InitializeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+        _stack = await RolloutTestingBuilder.Create(EstatePath).StartAsync(timeout.Token);
+        Binding = await _stack.BindAsync(timeout.Token);
+        var passwords = ServicePasswords.Generating(_stack.Secrets);
+        var plan = await new EnvironmentPlanner(Binding, passwords).PlanAsync(prune: true, timeout.Token);
+        await new PlanExecutor(passwords).ExecuteAsync(plan, _ => Task.CompletedTask, timeout.Token);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_stack is not null) await _stack.DisposeAsync();
+    }
+
+    /// <summary>Stops one server process (as a crash or an operator would), through the AppHost's orchestrator.</summary>
+    public async Task StopServerAsync(string server)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await _stack!.Application.Orchestrator.Servers[server].StopAsync(timeout.Token);
+    }
+
+    /// <summary>Starts a stopped server again on its port and data, returning once it answers a TLS login.</summary>
+    public async Task StartServerAsync(string server)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var local = _stack!.Application.Orchestrator.Servers[server];
+        await local.StartAsync(timeout.Token);
+        while (!await local.IsHealthyAsync(timeout.Token)) await Task.Delay(200, timeout.Token);
+    }
+
+    /// <summary>Runs statements as the server's local admin account (to break, then repair, one thing by hand).</summary>
+    public async Task AdminAsync(string server, params string[] statements)
+    {
+        var endpoint = Binding.Servers[server];
+        await using var admin = DatabaseConnectionFactory.Admin(endpoint, endpoint.Engine == Engine.PostgreSql ? "postgres" : null, new ConnectionOptions(Pooling: false));
+        await admin.OpenAsync();
+        foreach (var sql in statements)
+        {
+            await using var command = admin.CreateCommand();
+            command.CommandText = sql;
+            await command.ExecuteNonQueryAsync();
+        }
+    }
+
+    /// <summary>The probe, in-process, as a user runs it against this estate (`Monitor &lt;args&gt; --env local --state-dir …`).</summary>
+    public async Task<MonitorRun> MonitorAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var exit = await MonitorCli.RunAsync([.. args, "--env", "local", "--estate", EstatePath, "--state-dir", StateDirectory], output, error, timeout.Token);
+        return new MonitorRun(exit, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Every secret value of the state directory's store: what must never appear in any output.</summary>
+    public async Task<IReadOnlyList<string>> SecretValuesAsync()
+    {
+        var values = new List<string>();
+        foreach (var name in await Secrets.NamesAsync(CancellationToken.None))
+            if (await Secrets.GetAsync(name, CancellationToken.None) is { } secret) values.Add(secret.Reveal());
+        return values;
+    }
+}
+
+public sealed record MonitorRun(int ExitCode, string Output, string Error)
+{
+    public string All => Output + Error;
+}
+
+[CollectionDefinition(Name)]
+public sealed class MonitoredEstateCollection : ICollectionFixture<MonitoredEstate>
+{
+    public const string Name = "monitored estate";
+}

@@ -1,0 +1,106 @@
+using System.Net;
+using System.Net.Sockets;
+using Rollout.Monitor.Cli;
+using Rollout.Monitor.Tests.Fixtures;
+
+namespace Rollout.Monitor.Tests.Probe;
+
+/// <summary>The probe as a service (/metrics over HTTP on loopback) and the backup age it reads from the Backup worker's file.</summary>
+[Collection(MonitoredEstateCollection.Name)]
+public sealed class ServeAndBackupTests(MonitoredEstate estate) : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("rollout-monitor-backup-").FullName;
+
+    [Fact]
+    public async Task Run_serves_the_metrics_over_http_on_loopback_until_stopped()
+    {
+        var port = FreePort();
+        using var stop = new CancellationTokenSource();
+        var output = new StringWriter();
+        var run = MonitorCli.RunAsync(["run", "--listen", $"127.0.0.1:{port}", "--interval", "00:00:01",
+            "--env", "local", "--estate", estate.EstatePath, "--state-dir", estate.StateDirectory], output, output, stop.Token);
+        try
+        {
+            using var http = new HttpClient();
+            string body = "";
+            for (var attempt = 0; attempt < 40 && !body.Contains("rollout_database_up{", StringComparison.Ordinal); attempt++)
+            {
+                await Task.Delay(250);
+                try
+                {
+                    body = await http.GetStringAsync($"http://127.0.0.1:{port}/metrics");
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+            }
+            Assert.Equal(1, Exposition.Value(body, "rollout_database_up", ("database", "mo_crm")));
+            Assert.Contains($"monitor: serving http://127.0.0.1:{port}/metrics", output.ToString());
+        }
+        finally
+        {
+            await stop.CancelAsync();
+        }
+        Assert.Equal(MonitorCli.Success, await run);
+    }
+
+    [Fact]
+    public async Task A_taken_port_fails_with_exit_1_naming_the_way_out()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+
+        var result = await estate.MonitorAsync("run", "--listen", $"127.0.0.1:{port}");
+
+        Assert.Equal(MonitorCli.Failed, result.ExitCode);
+        Assert.Contains("--listen", result.Error);
+    }
+
+    [Fact]
+    public async Task The_newest_good_backup_per_database_and_tier_gives_its_age_failed_runs_do_not_count()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var status = Path.Combine(_directory, "backup-status.json");
+        await File.WriteAllTextAsync(status, $$"""
+            { "version": 1, "backups": [
+              { "database": "mo_crm", "tier": "daily", "completedAt": "{{now.AddHours(-30):O}}", "status": "ok" },
+              { "database": "mo_crm", "tier": "daily", "completedAt": "{{now.AddHours(-6):O}}", "status": "ok" },
+              { "database": "mo_crm", "tier": "daily", "completedAt": "{{now.AddHours(-1):O}}", "status": "failed" },
+              { "database": "mo_idp", "tier": "weekly", "completedAt": "{{now.AddDays(-3):O}}", "status": "ok" },
+              { "database": "mo_unknown", "tier": "daily", "completedAt": "{{now:O}}", "status": "ok" }
+            ] }
+            """);
+
+        var run = await estate.MonitorAsync("once", "--backup-status", status);
+
+        Assert.Equal(1, Exposition.Value(run.Output, "rollout_backup_status_up"));
+        Assert.InRange(Exposition.Value(run.Output, "rollout_backup_age_seconds", ("database", "mo_crm"), ("tier", "daily"))!.Value, 6 * 3600 - 5, 6 * 3600 + 120);
+        Assert.Equal(now.AddHours(-6).ToUnixTimeSeconds(), Exposition.Value(run.Output, "rollout_backup_newest_timestamp_seconds", ("database", "mo_crm"), ("tier", "daily")));
+        Assert.InRange(Exposition.Value(run.Output, "rollout_backup_age_seconds", ("database", "mo_idp"), ("tier", "weekly"))!.Value, 3 * 86400 - 5, 3 * 86400 + 120);
+        Assert.DoesNotContain("mo_unknown", run.Output);
+    }
+
+    [Fact]
+    public async Task A_malformed_backup_status_file_shows_as_status_down_and_the_databases_are_still_probed()
+    {
+        var status = Path.Combine(_directory, "backup-status.json");
+        await File.WriteAllTextAsync(status, "{ \"version\": 1, \"backups\": [ { \"database\": ");
+
+        var run = await estate.MonitorAsync("once", "--backup-status", status);
+
+        Assert.Equal(MonitorCli.Success, run.ExitCode);
+        Assert.Equal(0, Exposition.Value(run.Output, "rollout_backup_status_up"));
+        Assert.Equal(1, Exposition.Value(run.Output, "rollout_database_up", ("database", "mo_crm")));
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}
