@@ -9,5 +9,6 @@ var root = new RootCommand("Rollout Provisioner: plan, apply and drift for the d
 root.Add(PlanCommand.Create(io));
 root.Add(ApplyCommand.Create(io));
 root.Add(DriftCommand.Create(io));
+root.Add(MigrateCommand.Create(io));
 foreach (var command in Rollout.Provisioner.Secrets.SecretsCommands.Create()) root.Subcommands.Add(command);
 return await root.Parse(args).InvokeAsync();
