@@ -17,7 +17,11 @@ public static class PlanCommand
             var context = await ProvisionerContext.LoadAsync(parse, options, io, cancellationToken);
             var plan = await new EnvironmentPlanner(context.Binding, context.Passwords).PlanAsync(parse.GetValue(options.Prune), cancellationToken);
             if (parse.GetValue(options.Output) == OutputFormat.Json) await PlanJson.WriteAsync(io.Out, plan, driftOnly: false, cancellationToken);
-            else PlanRenderer.Write(io.Out, plan, driftOnly: false);
+            else
+            {
+                PlanRenderer.Write(io.Out, plan, driftOnly: false);
+                Migration.MigrationPlanNote.Write(io.Out, context.Binding);
+            }
             return plan.HasPendingChanges ? ExitCodes.ChangesPending : ExitCodes.NoChanges;
         }));
         return command;

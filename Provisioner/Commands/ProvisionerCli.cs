@@ -12,6 +12,7 @@ public static class ProvisionerCli
         root.Add(PlanCommand.Create(io));
         root.Add(ApplyCommand.Create(io));
         root.Add(DriftCommand.Create(io));
+        root.Add(MigrateCommand.Create(io));
         foreach (var command in SecretsCommands.Create(io.Variables)) root.Subcommands.Add(command);
         return root;
     }

@@ -25,7 +25,8 @@ internal static class DatabaseReader
                 LcCtype: map.String("lcCtype"),
                 Extensions: map.Strings("extensions"),
                 Optional: map.Bool("optional", false),
-                SecretPrefix: map.String("secretPrefix") ?? name.ToUpperInvariant() + "_DB"));
+                SecretPrefix: map.String("secretPrefix") ?? name.ToUpperInvariant() + "_DB",
+                MigrateFrom: map.String("migrateFrom")));
             map.RejectUnknownKeys();
         }
         return databases;

@@ -17,8 +17,12 @@ public sealed record DatabaseSpec(
     string? LcCtype,
     IReadOnlyList<string> Extensions,
     bool Optional,
-    string SecretPrefix)
+    string SecretPrefix,
+    string? MigrateFrom = null)
 {
+    /// <summary>True when the database is being moved here from another server (<c>migrateFrom:</c>); see the migrate verb.</summary>
+    public bool IsMigration => MigrateFrom is not null;
+
     /// <summary>Secret holding the user name, e.g. MO_CRM_DB_USER or PG_IDP_DB_USER.</summary>
     public string UserSecretName => SecretPrefix + "_USER";
 

@@ -10,6 +10,7 @@ internal static class EstateValidator
     {
         ServerRules.Validate(estate, context);
         DatabaseRules.Validate(estate, context);
+        MigrationRules.Validate(estate, context);
         PolicyRules.Validate(estate, context);
         EnvironmentRules.Validate(estate, context);
     }
