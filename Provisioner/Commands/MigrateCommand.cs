@@ -26,7 +26,7 @@ public static class MigrateCommand
         command.Add(database);
         options.AddTo(command, prune: false, output: false);
         foreach (var option in new Option[] { verifyOnly, rollback, definers, chunkSize, workDir }) command.Add(option);
-        command.SetAction((parse, cancellationToken) => RunAsync(io, async () =>
+        command.SetAction((parse, cancellationToken) => RunAsync(io, parse.GetValue(options.Environment), async () =>
         {
             if (parse.GetValue(verifyOnly) && parse.GetValue(rollback))
                 throw new MigrationInputException("--verify-only and --rollback exclude each other: pick one.");
@@ -55,11 +55,11 @@ public static class MigrateCommand
     }
 
     /// <summary>Bad input (estate file, options, unknown database) is exit 3; a failed step exit 1 with its message.</summary>
-    private static async Task<int> RunAsync(CommandIo io, Func<Task<int>> body)
+    private static async Task<int> RunAsync(CommandIo io, string? environment, Func<Task<int>> body)
     {
         try
         {
-            return await CommandRunner.RunAsync(io, async () =>
+            return await CommandRunner.RunAsync(io, "migrate", environment, prune: false, async () =>
             {
                 try
                 {
