@@ -20,7 +20,9 @@ public sealed record DesiredServer(ServerEndpoint Endpoint, IReadOnlyList<Databa
 
     public IReadOnlySet<string> DeclaredDatabaseNames => Declared.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
 
-    public IReadOnlySet<string> DeclaredUserNames => Declared.Select(d => d.User).ToHashSet(StringComparer.Ordinal);
+    /// <summary>The service users of <see cref="Declared"/> and the backup account: the accounts rollout.yaml declares here.</summary>
+    public IReadOnlySet<string> DeclaredUserNames =>
+        Declared.Select(d => d.User).Concat(BackupAccount is { } backup ? [backup] : []).ToHashSet(StringComparer.Ordinal);
 
     private Dictionary<string, DesiredUser>? _userByDatabase;
 
