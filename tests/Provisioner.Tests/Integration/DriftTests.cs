@@ -107,7 +107,7 @@ public sealed class DriftTests(ProvisionerStack stack) : IAsyncLifetime
 
         var apply = await stack.LocalAsync("apply");
         Assert.Contains("REVOKE ALL ON DATABASE \"mo_idp\" FROM PUBLIC", apply.Out);
-        Assert.Equal("{svc_idp=CTc/svc_idp}", (await stack.PostgresAsync("SELECT datacl::text FROM pg_database WHERE datname = 'mo_idp'")).Trim());
+        Assert.Equal("{svc_idp=CTc/svc_idp,rollout_backup=c/svc_idp}", (await stack.PostgresAsync("SELECT datacl::text FROM pg_database WHERE datname = 'mo_idp'")).Trim());
     }
 
     [Fact]

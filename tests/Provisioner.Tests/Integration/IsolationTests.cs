@@ -61,8 +61,9 @@ public sealed class IsolationTests(ProvisionerStack stack) : IAsyncLifetime
     {
         Assert.Equal(0, (await stack.LocalAsync("apply")).ExitCode);
         var rows = await stack.PostgresAsync("SELECT datname, datcollate, datctype, pg_get_userbyid(datdba), datacl::text FROM pg_database WHERE datname LIKE 'mo\\_%' ORDER BY 1");
-        Assert.Contains("mo_idp|de_AT.UTF-8|de_AT.UTF-8|svc_idp|{svc_idp=CTc/svc_idp}", rows);
-        Assert.Contains("mo_grafana|en_US.UTF-8|en_US.UTF-8|svc_grafana|{svc_grafana=CTc/svc_grafana}", rows);
+        // Besides the owner only the backup system's read-only dump role may connect (CONNECT, nothing else).
+        Assert.Contains("mo_idp|de_AT.UTF-8|de_AT.UTF-8|svc_idp|{svc_idp=CTc/svc_idp,rollout_backup=c/svc_idp}", rows);
+        Assert.Contains("mo_grafana|en_US.UTF-8|en_US.UTF-8|svc_grafana|{svc_grafana=CTc/svc_grafana,rollout_backup=c/svc_grafana}", rows);
         // PUBLIC lost CONNECT and TEMPORARY on the shared databases too: what isolates them where pg_hba would not.
         var shared = await stack.PostgresAsync("SELECT string_agg(d.datname, ',' ORDER BY d.datname) FROM pg_database d " +
             "CROSS JOIN LATERAL aclexplode(COALESCE(d.datacl, acldefault('d', d.datdba))) a " +
