@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Logs;
@@ -57,6 +58,17 @@ public sealed class RolloutTelemetry : IDisposable
         extra ??= new TelemetryExporters();
         if (!otlp && !extra.Any) return new RolloutTelemetry(null, null, Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance, false);
 
+        return Build(serviceName, instrumentation, variables, extra, otlp);
+    }
+
+    /// <summary>
+    /// Kept out of <see cref="AddRolloutTelemetry"/> so that with telemetry off the SDK's dependencies
+    /// (Microsoft.Extensions.Logging and friends) are never loaded: a copy of the program in another
+    /// application's output (a test project's, laid out for the ASP.NET framework) then still starts.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static RolloutTelemetry Build(string serviceName, string instrumentation, Func<string, string?> variables, TelemetryExporters extra, bool otlp)
+    {
         var resource = ResourceBuilder.CreateDefault().AddService(variables(ServiceNameVariable) is { Length: > 0 } name ? name : serviceName);
         var tracing = Sdk.CreateTracerProviderBuilder().SetResourceBuilder(resource).AddSource(instrumentation);
         var metrics = Sdk.CreateMeterProviderBuilder().SetResourceBuilder(resource).AddMeter(instrumentation);
