@@ -5,8 +5,8 @@ using Rollout.Topology.Model;
 
 namespace Rollout.AppHost.Publishing.Monitoring;
 
-/// <summary>One alert of rollout.yaml as Prometheus evaluates it.</summary>
-public sealed record PrometheusAlert(AlertRule Rule, MetricDefinition Metric)
+/// <summary>One alert of rollout.yaml (or of the monitoring itself) as Prometheus evaluates it.</summary>
+public sealed record PrometheusAlert(AlertRule Rule, MetricDefinition Metric, bool FromEstate = true)
 {
     public string Name => Rule.Name;
 
@@ -20,9 +20,11 @@ public sealed record PrometheusAlert(AlertRule Rule, MetricDefinition Metric)
 
     public string Summary => $"{Name} ({Severity}): {Condition}";
 
-    public string Description => Rule.For == TimeSpan.Zero
-        ? $"{Condition} now (rollout.yaml alert {Name})."
-        : $"{Condition} for {For} (rollout.yaml alert {Name}).";
+    public string Description => !FromEstate
+        ? $"{Condition} for {For}: a scrape target is down or its exporter cannot log in to its server (monitoring's own rule)."
+        : Rule.For == TimeSpan.Zero
+            ? $"{Condition} now (rollout.yaml alert {Name})."
+            : $"{Condition} for {For} (rollout.yaml alert {Name}).";
 }
 
 /// <summary>Prometheus alerting rules generated from rollout.yaml's alerts: the thresholds exist in one place only.</summary>
@@ -32,8 +34,16 @@ public static class AlertRules
 
     public static string GroupName(Estate estate) => "rollout-" + estate.Project;
 
+    /// <summary>
+    /// Monitoring watches itself: an exporter that cannot log in (or a target that cannot be scraped) alerts, but never
+    /// stops anything. Not a threshold of the plan, so not in rollout.yaml.
+    /// </summary>
+    public static PrometheusAlert TargetDown { get; } = new(
+        new AlertRule("MonitoringTargetDown", AlertSeverity.Warning, MetricCatalog.MonitoringTargetUp, "<", 1, TimeSpan.FromMinutes(5)),
+        MetricCatalog.Of(MetricCatalog.MonitoringTargetUp), FromEstate: false);
+
     public static IReadOnlyList<PrometheusAlert> From(Estate estate) =>
-        estate.Alerts.Select(rule => new PrometheusAlert(rule, MetricCatalog.Of(rule.Metric))).ToList();
+        [.. estate.Alerts.Select(rule => new PrometheusAlert(rule, MetricCatalog.Of(rule.Metric))), TargetDown];
 
     public static string Render(Estate estate)
     {

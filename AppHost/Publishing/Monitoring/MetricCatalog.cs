@@ -89,7 +89,21 @@ public static class MetricCatalog
             TimeSpan.Zero,
             (v, n) => [new("rollout_tls_connection_ratio{job=\"rollout-probe\",instance=\"127.0.0.1:9470\",server=\"external-mariadb\"}", Steady(v, n))],
             [Labels(("server", "external-mariadb"))], 1),
+        // Not a metric of rollout.yaml: the monitoring's own health (a scrape that fails, an exporter that cannot log in).
+        new MetricDefinition(MonitoringTargetUp,
+            "min by (job, instance, server) ({__name__=~\"up|mysql_up|pg_up|redis_up\"})",
+            TimeSpan.Zero,
+            (v, n) =>
+            [
+                new("up{job=\"mysqld\",instance=\"127.0.0.1:9104\",server=\"external-mariadb\"}", Steady(1, n)),
+                // The exporter answers the scrape but its monitoring account cannot log in.
+                new("mysql_up{job=\"mysqld\",instance=\"127.0.0.1:9104\",server=\"external-mariadb\"}", Steady(v, n)),
+            ],
+            [Labels(("job", "mysqld"), ("instance", "127.0.0.1:9104"), ("server", "external-mariadb"))], 1),
     }.ToDictionary(m => m.Name);
+
+    /// <summary>The monitoring's own health: 0 when a target cannot be scraped or its exporter cannot reach its server.</summary>
+    public const string MonitoringTargetUp = "monitoring_target_up";
 
     public static MetricDefinition Of(string metric) =>
         Metrics.TryGetValue(metric, out var definition)

@@ -95,6 +95,65 @@ public sealed class ServeAndBackupTests(MonitoredEstate estate) : IDisposable
         Assert.Equal(1, Exposition.Value(run.Output, "rollout_database_up", ("database", "mo_crm")));
     }
 
+    [Fact]
+    public async Task A_database_whose_password_secret_is_missing_is_down_with_reason_missing_secret()
+    {
+        // A copy of the state directory (endpoints and secrets) without mo_idp's password.
+        foreach (var file in new[] { "resources.json", "secrets.json" })
+            File.Copy(Path.Combine(estate.StateDirectory, file), Path.Combine(_directory, file));
+        await Rollout.ServiceDefaults.Secrets.LocalSecretStore.InStateDirectory(_directory).RemoveAsync("PG_IDP_DB_PASS", default);
+        var output = new StringWriter();
+
+        var exit = await MonitorCli.RunAsync(["once", "--env", "local", "--estate", estate.EstatePath, "--state-dir", _directory], output, output, default);
+
+        Assert.Equal(MonitorCli.Failed, exit);
+        Assert.Equal(0, Exposition.Value(output.ToString(), "rollout_database_up", ("database", "mo_idp")));
+        Assert.Equal(1, Exposition.Value(output.ToString(), "rollout_database_probe_failures_total", ("database", "mo_idp"), ("reason", "missing_secret")));
+        Assert.Equal(1, Exposition.Value(output.ToString(), "rollout_database_up", ("database", "mo_grafana")));
+    }
+
+    /// <summary>A server that answers PostgreSQL's SSLRequest with 'N' (no TLS): the certificate probe must say so, never read plaintext.</summary>
+    [Fact]
+    public async Task A_postgresql_server_refusing_starttls_shows_its_certificate_probe_down_and_its_databases_down()
+    {
+        using var plaintextOnly = new TcpListener(IPAddress.Loopback, 0);
+        plaintextOnly.Start();
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    using var client = await plaintextOnly.AcceptTcpClientAsync();
+                    var stream = client.GetStream();
+                    await stream.ReadExactlyAsync(new byte[8]);
+                    await stream.WriteAsync("N"u8.ToArray());
+                }
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or IOException)
+            {
+                // The test ended and stopped the listener, or a client hung up.
+            }
+        });
+        foreach (var file in new[] { "resources.json", "secrets.json" })
+            File.Copy(Path.Combine(estate.StateDirectory, file), Path.Combine(_directory, file));
+        var snapshot = await Rollout.ServiceDefaults.Local.ResourceSnapshot.ReadAsync(_directory, default);
+        await (snapshot with
+        {
+            StateDirectory = _directory,
+            Resources = snapshot.Resources.Select(r => r.Name == "external-postgres" ? r with { Port = ((IPEndPoint)plaintextOnly.LocalEndpoint).Port } : r).ToList(),
+        }).WriteAsync(default);
+        var output = new StringWriter();
+
+        var exit = await MonitorCli.RunAsync(["once", "--env", "local", "--estate", estate.EstatePath, "--state-dir", _directory, "--timeout", "00:00:03"], output, output, default);
+
+        Assert.Equal(MonitorCli.Failed, exit);
+        Assert.Equal(0, Exposition.Value(output.ToString(), "rollout_server_certificate_probe_up", ("server", "external-postgres")));
+        Assert.Equal(1, Exposition.Value(output.ToString(), "rollout_server_certificate_probe_up", ("server", "external-mariadb")));
+        Assert.Equal(0, Exposition.Value(output.ToString(), "rollout_database_up", ("database", "mo_idp")));
+        Assert.Null(Exposition.Value(output.ToString(), "rollout_tls_connection_ratio", ("server", "external-postgres")));
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -19,7 +19,16 @@ public sealed class N8nWorkflowExecutionTests : IAsyncLifetime
     private readonly string _home = Directory.CreateTempSubdirectory("rollout-n8n-").FullName;
     private readonly HttpRecorder _slack = new();
     private readonly SmtpStandIn _smtp = new();
+    private readonly StringBuilder _log = new();
     private Process? _n8n;
+
+    private string Log
+    {
+        get
+        {
+            lock (_log) return _log.ToString();
+        }
+    }
 
     [N8nFact]
     public async Task An_alertmanager_call_becomes_a_slack_message_and_an_email_and_a_call_without_the_token_becomes_nothing()
@@ -39,10 +48,15 @@ public sealed class N8nWorkflowExecutionTests : IAsyncLifetime
         await N8nAsync("update:workflow", $"--id={N8nWorkflow.WorkflowId}", "--active=true");
         var port = FreePort();
         _n8n = Process.Start(StartInfo(port, "start"))!;
+        _n8n.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
+        _n8n.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_log) _log.AppendLine(e.Data); };
         _n8n.BeginOutputReadLine();
         _n8n.BeginErrorReadLine();
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        await WaitAsync(async () => (await TryGetAsync(http, $"http://127.0.0.1:{port}/healthz")) == HttpStatusCode.OK, TimeSpan.FromMinutes(3), "n8n did not become healthy");
+        // n8n answers /healthz before it registers the active workflows' webhooks: wait for its own word.
+        await WaitAsync(async () => Log.Contains("Activated workflow", StringComparison.Ordinal)
+                                    && await TryGetAsync(http, $"http://127.0.0.1:{port}/healthz") == HttpStatusCode.OK,
+            TimeSpan.FromMinutes(3), "n8n did not activate the workflow");
         var url = $"http://127.0.0.1:{port}/webhook/{N8nWorkflow.WebhookPath}";
 
         var unauthorised = await http.PostAsync(url, new StringContent(Payload(), Encoding.UTF8, "application/json"));
@@ -130,8 +144,8 @@ public sealed class N8nWorkflowExecutionTests : IAsyncLifetime
         var deadline = DateTime.UtcNow + timeout;
         while (!await condition())
         {
-            if (_n8n is { HasExited: true }) Assert.Fail($"{failure}: n8n exited with {_n8n.ExitCode}");
-            if (DateTime.UtcNow > deadline) Assert.Fail($"{failure} within {timeout.TotalSeconds:0} s");
+            if (_n8n is { HasExited: true }) Assert.Fail($"{failure}: n8n exited with {_n8n.ExitCode}: {Log}");
+            if (DateTime.UtcNow > deadline) Assert.Fail($"{failure} within {timeout.TotalSeconds:0} s: {Log}");
             await Task.Delay(500);
         }
     }
