@@ -129,6 +129,17 @@ public sealed class MigrationFaultTests(ProvisionerStack stack) : IAsyncLifetime
         Assert.Contains(expected, result.Error);
     }
 
+    [Fact]
+    public async Task An_unknown_environment_is_invalid_input()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var io = new Rollout.Provisioner.Commands.CommandIo(output, error, _ => null, Path.GetDirectoryName(_estate.EstatePath)!);
+        var exit = await Rollout.Provisioner.Commands.MigrateCommand.Create(io).Parse(["mo_votes", "--estate", _estate.EstatePath, "--env", "nowhere"]).InvokeAsync();
+        Assert.Equal(3, exit);
+        Assert.Contains("--env nowhere: no such environment", error.ToString());
+    }
+
     private async Task<MySqlConnection> AdminAsync()
     {
         var builder = new MySqlConnectionStringBuilder

@@ -63,7 +63,10 @@ public sealed partial class MigrationScenarioTests(ProvisionerStack stack) : IAs
         var json = JsonDocument.Parse(await File.ReadAllTextAsync(Directory.GetFiles(_estate.WorkDirectory, "mo_votes.migrate.*.json").Single())).RootElement;
         Assert.True(json.GetProperty("equal").GetBoolean());
         var tables = json.GetProperty("tables").EnumerateArray().ToDictionary(t => t.GetProperty("table").GetString()!);
-        Assert.Equal(["audit_log", "ballots", "votes"], tables.Keys.Order());
+        Assert.Equal(["audit_log", "ballots", "legacy", "votes"], tables.Keys.Order());
+        // The latin1 table was converted to the declared collation (TEXT widened to MEDIUMTEXT) and still compares equal by its characters.
+        Assert.Contains("converted legacy: latin1_swedish_ci → utf8mb4_unicode_ci", migrate.Out);
+        Assert.Equal("utf8mb4_unicode_ci\tmediumtext", (await _estate.TargetAsync("SELECT COLLATION_NAME, DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'mo_votes' AND TABLE_NAME = 'legacy' AND COLUMN_NAME = 'body'")).Trim());
         Assert.Equal(2500, tables["votes"].GetProperty("targetRows").GetInt64());
         Assert.Equal(tables["ballots"].GetProperty("sourceChecksum").GetString(), tables["ballots"].GetProperty("targetChecksum").GetString());
         Assert.StartsWith("whole-table checksum", tables["audit_log"].GetProperty("method").GetString());
