@@ -78,12 +78,14 @@ public sealed partial class MigrationScenarioTests(ProvisionerStack stack) : IAs
         var equal = await _estate.RunAsync("migrate", "mo_votes", "--verify-only");
         Assert.True(equal.ExitCode == 0, equal.All);
 
-        // A row changed by hand on the target, one row added to the table without a key: both found and named.
-        await _estate.TargetAsync("UPDATE mo_votes.votes SET choice = 9 WHERE ballot_id = 3 AND voter = 'voter01502'; INSERT INTO mo_votes.audit_log VALUES (NOW(), 'late')");
+        // A row changed by hand on the target, one row added to the table without a key, a trigger gone: all found and named.
+        await _estate.TargetAsync("UPDATE mo_votes.votes SET choice = 9 WHERE ballot_id = 3 AND voter = 'voter01502'; INSERT INTO mo_votes.audit_log VALUES (NOW(), 'late'); " +
+                                  "DROP TRIGGER mo_votes.votes_audit");
         var changed = await _estate.RunAsync("migrate", "mo_votes", "--verify-only");
         Assert.Equal(1, changed.ExitCode);
         Assert.Matches(@"table votes, key \(ballot_id, voter\) > \(\d, voter\d+\)( and ≤ \(\d, voter\d+\))?: source \d+ rows, target \d+ rows, checksums differ \(row ballot_id=3, voter=voter01502 changed\)", changed.Error);
         Assert.Contains("table audit_log, whole table (no primary key, so no key range can be named): source 3 rows, target 4 rows", changed.Error);
+        Assert.Contains("schema: only on source: trigger votes_audit: votes | AFTER | INSERT", changed.Error);
 
         var rollback = await _estate.RunAsync("migrate", "mo_votes", "--rollback");
         Assert.True(rollback.ExitCode == 0, rollback.All);
