@@ -32,7 +32,7 @@ public static class MigrateCommand
                 throw new MigrationInputException("--verify-only and --rollback exclude each other: pick one.");
             if (parse.GetValue(chunkSize) is < 1 or > 1_000_000)
                 throw new MigrationInputException("--chunk-size must be between 1 and 1000000.");
-            var context = await ProvisionerContext.LoadAsync(parse, options, io, cancellationToken);
+            var context = await LoadAsync(parse, options, io, cancellationToken);
             var pair = await MigrationPair.ResolveAsync(context, parse.GetValue(database)!, cancellationToken);
             var directory = parse.GetValue(workDir) is { } given ? Path.GetFullPath(given, io.WorkingDirectory) : DefaultWorkDirectory(parse, options, io, context);
             var runner = new MigrationRunner(pair, context.Binding.Name, new MigrationOptions(directory, parse.GetValue(chunkSize), parse.GetValue(definers)), io);
@@ -41,6 +41,19 @@ public static class MigrateCommand
             return await runner.MigrateAsync(cancellationToken);
         }));
         return command;
+    }
+
+    /// <summary>A bad estate file, an unknown environment or unset variables of a remote one are invalid input: exit 3.</summary>
+    private static async Task<ProvisionerContext> LoadAsync(ParseResult parse, ProvisionerOptions options, CommandIo io, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ProvisionerContext.LoadAsync(parse, options, io, cancellationToken);
+        }
+        catch (Exception e) when (e is EstateValidationException or Topology.Binding.BindingException or ArgumentException)
+        {
+            throw new MigrationInputException(e.Message);
+        }
     }
 
     private static string DefaultWorkDirectory(ParseResult parse, ProvisionerOptions options, CommandIo io, ProvisionerContext context)
@@ -78,7 +91,7 @@ public static class MigrateCommand
                 }
             });
         }
-        catch (Exception e) when (e is MigrationInputException or EstateValidationException)
+        catch (MigrationInputException e)
         {
             await io.Error.WriteLineAsync("error: " + e.Message);
             return InvalidInput;

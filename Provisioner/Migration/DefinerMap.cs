@@ -27,7 +27,7 @@ public sealed partial class DefinerMap
         var findings = new List<Finding>();
         var map = new DefinerMap { Findings = findings };
         var owner = (pair.ServiceUser, pair.TargetUserHost);
-        foreach (var group in objects.GroupBy(o => o[2]!))
+        foreach (var group in objects.Where(o => o[2] is { Length: > 0 }).GroupBy(o => o[2]!))
         {
             var at = group.Key.LastIndexOf('@');
             var definer = (User: group.Key[..at], Host: group.Key[(at + 1)..]);

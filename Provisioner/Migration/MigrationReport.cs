@@ -45,8 +45,14 @@ public sealed record MigrationReport(
         schemaDifferences = Verification?.SchemaDifferences,
         tables = Verification?.Tables.Select(t => new
         {
-            table = t.Table, method = t.Method, chunks = t.Chunks, sourceRows = t.SourceRows, targetRows = t.TargetRows,
-            sourceChecksum = t.SourceChecksum, targetChecksum = t.TargetChecksum, equal = t.Equal,
+            table = t.Table,
+            method = t.Method,
+            chunks = t.Chunks,
+            sourceRows = t.SourceRows,
+            targetRows = t.TargetRows,
+            sourceChecksum = t.SourceChecksum,
+            targetChecksum = t.TargetChecksum,
+            equal = t.Equal,
             differences = t.Differences.Select(d => new { keyRange = d.KeyRange, sourceRows = d.SourceRows, targetRows = d.TargetRows, rows = d.Rows }),
         }),
     };

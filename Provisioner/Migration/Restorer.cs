@@ -19,12 +19,14 @@ public static partial class Restorer
         var result = await ClientTool.RunAsync("mariadb", pair.Target, pair.Target.AdminUser!, pair.Target.AdminPassword!,
             ["--database=" + pair.Name, "--default-character-set=utf8mb4", "--batch"], script, cancellationToken);
         if (result.ExitCode == 0) return;
-        var where = AtLine().Match(result.Error) is { Success: true } m
+        // The client echoes the failing statement between dashes; its ERROR line is what names the cause.
+        var error = result.Error.Split('\n').LastOrDefault(l => l.StartsWith("ERROR", StringComparison.Ordinal))?.Trim() ?? result.Error;
+        var where = AtLine().Match(error) is { Success: true } m
             ? SectionOf(sections, int.Parse(m.Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture))
             : null;
         var emptied = await EmptyTargetAsync(pair, cancellationToken);
         throw new MigrationFailedException(
-            $"restore into {pair.Target.Name}.{pair.Name} failed{(where is null ? "" : $" at table {where}")}: {result.Error}. {emptied} " +
+            $"restore into {pair.Target.Name}.{pair.Name} failed{(where is null ? "" : $" at table {where}")}: {error} (a lost connection or a stopped server shows as such). {emptied} " +
             $"The source {pair.Source.Name}.{pair.Name} was only read and is unchanged; fix the cause and run migrate again.");
     }
 

@@ -20,12 +20,17 @@ public sealed record SchemaObjects(IReadOnlySet<string> Lines)
         ("event", "SELECT EVENT_NAME, EVENT_TYPE, INTERVAL_VALUE, INTERVAL_FIELD, ON_COMPLETION, EVENT_DEFINITION FROM information_schema.EVENTS WHERE EVENT_SCHEMA = @p0"),
     ];
 
-    public static async Task<SchemaObjects> ReadAsync(MySqlConnection connection, string database, CancellationToken cancellationToken)
+    /// <summary>Reads the schema; in <paramref name="converted"/> tables the TEXT family is one type (a conversion to a wider charset widens TEXT to MEDIUMTEXT).</summary>
+    public static async Task<SchemaObjects> ReadAsync(MySqlConnection connection, string database, IReadOnlySet<string> converted, CancellationToken cancellationToken)
     {
         var lines = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var (kind, sql) in Queries)
             foreach (var row in await SqlReader.RowsAsync(connection, sql, cancellationToken, database))
+            {
+                if (kind == "column" && converted.Contains(row[0]!) && row[3] is "tinytext" or "text" or "mediumtext" or "longtext")
+                    row[3] = "text (any length: converted)";
                 lines.Add($"{kind} {row[0]}: " + string.Join(" | ", row.Skip(1).Select(v => v ?? "NULL")));
+            }
         return new SchemaObjects(lines);
     }
 

@@ -28,11 +28,13 @@ public static class Verification
         }
         try
         {
-            var sourceSchema = await SchemaObjects.ReadAsync(source, pair.Name, cancellationToken);
-            var targetSchema = await SchemaObjects.ReadAsync(target, pair.Name, cancellationToken);
+            var sourceTables = await TableShape.ReadAllAsync(source, pair.Name, cancellationToken);
+            var converted = sourceTables.Where(t => pair.Database.Collation is { } c && !string.Equals(t.Collation, c, StringComparison.OrdinalIgnoreCase)).Select(t => t.Name).ToHashSet();
+            var sourceSchema = await SchemaObjects.ReadAsync(source, pair.Name, converted, cancellationToken);
+            var targetSchema = await SchemaObjects.ReadAsync(target, pair.Name, converted, cancellationToken);
             var counts = new[] { "table", "column", "index", "view", "trigger", "routine", "event" }.ToDictionary(k => k, sourceSchema.Count);
             var tables = new List<TableResult>();
-            foreach (var table in await TableShape.ReadAllAsync(source, pair.Name, cancellationToken))
+            foreach (var table in sourceTables)
             {
                 if (!await ExistsAsync(target, pair.Name, table.Name, cancellationToken))
                 {

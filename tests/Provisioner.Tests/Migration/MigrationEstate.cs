@@ -43,9 +43,11 @@ public sealed class MigrationEstate(ProvisionerStack stack)
     /// <summary>An empty mo_votes on the Plesk replica with only the privileges the plan gives its user (as the AppHost seeds it).</summary>
     public async Task ResetSourceAsync()
     {
-        await PleskAsync("SET GLOBAL general_log = OFF; DROP DATABASE IF EXISTS mo_votes; CREATE DATABASE mo_votes; " +
+        await PleskAsync("SET GLOBAL general_log = OFF; TRUNCATE mysql.general_log; DROP DATABASE IF EXISTS mo_votes; CREATE DATABASE mo_votes; " +
                          string.Concat(SourceAccounts.Select(a => $"REVOKE SHOW VIEW, TRIGGER, EVENT, CREATE ROUTINE, ALTER ROUTINE, EXECUTE ON `mo\\_votes`.* FROM {a}; ")) + "SELECT 1");
         await stack.ResetAsync();
+        // The stack's own estate has mo_votes on plesk, so its reset leaves the migrated copy on the target.
+        await TargetAsync("DROP DATABASE IF EXISTS mo_votes");
     }
 
     /// <summary>The read privileges a complete dump needs, granted on the Plesk host as its admin would (the plan's list lacks them).</summary>

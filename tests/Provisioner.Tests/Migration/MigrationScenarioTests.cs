@@ -63,7 +63,10 @@ public sealed partial class MigrationScenarioTests(ProvisionerStack stack) : IAs
         var json = JsonDocument.Parse(await File.ReadAllTextAsync(Directory.GetFiles(_estate.WorkDirectory, "mo_votes.migrate.*.json").Single())).RootElement;
         Assert.True(json.GetProperty("equal").GetBoolean());
         var tables = json.GetProperty("tables").EnumerateArray().ToDictionary(t => t.GetProperty("table").GetString()!);
-        Assert.Equal(["audit_log", "ballots", "votes"], tables.Keys.Order());
+        Assert.Equal(["audit_log", "ballots", "legacy", "votes"], tables.Keys.Order());
+        // The latin1 table was converted to the declared collation (TEXT widened to MEDIUMTEXT) and still compares equal by its characters.
+        Assert.Contains("converted legacy: latin1_swedish_ci → utf8mb4_unicode_ci", migrate.Out);
+        Assert.Equal("utf8mb4_unicode_ci\tmediumtext", (await _estate.TargetAsync("SELECT COLLATION_NAME, DATA_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = 'mo_votes' AND TABLE_NAME = 'legacy' AND COLUMN_NAME = 'body'")).Trim());
         Assert.Equal(2500, tables["votes"].GetProperty("targetRows").GetInt64());
         Assert.Equal(tables["ballots"].GetProperty("sourceChecksum").GetString(), tables["ballots"].GetProperty("targetChecksum").GetString());
         Assert.StartsWith("whole-table checksum", tables["audit_log"].GetProperty("method").GetString());
@@ -75,12 +78,14 @@ public sealed partial class MigrationScenarioTests(ProvisionerStack stack) : IAs
         var equal = await _estate.RunAsync("migrate", "mo_votes", "--verify-only");
         Assert.True(equal.ExitCode == 0, equal.All);
 
-        // A row changed by hand on the target, one row added to the table without a key: both found and named.
-        await _estate.TargetAsync("UPDATE mo_votes.votes SET choice = 9 WHERE ballot_id = 3 AND voter = 'voter01502'; INSERT INTO mo_votes.audit_log VALUES (NOW(), 'late')");
+        // A row changed by hand on the target, one row added to the table without a key, a trigger gone: all found and named.
+        await _estate.TargetAsync("UPDATE mo_votes.votes SET choice = 9 WHERE ballot_id = 3 AND voter = 'voter01502'; INSERT INTO mo_votes.audit_log VALUES (NOW(), 'late'); " +
+                                  "DROP TRIGGER mo_votes.votes_audit");
         var changed = await _estate.RunAsync("migrate", "mo_votes", "--verify-only");
         Assert.Equal(1, changed.ExitCode);
         Assert.Matches(@"table votes, key \(ballot_id, voter\) > \(\d, voter\d+\)( and ≤ \(\d, voter\d+\))?: source \d+ rows, target \d+ rows, checksums differ \(row ballot_id=3, voter=voter01502 changed\)", changed.Error);
         Assert.Contains("table audit_log, whole table (no primary key, so no key range can be named): source 3 rows, target 4 rows", changed.Error);
+        Assert.Contains("schema: only on source: trigger votes_audit: votes | AFTER | INSERT", changed.Error);
 
         var rollback = await _estate.RunAsync("migrate", "mo_votes", "--rollback");
         Assert.True(rollback.ExitCode == 0, rollback.All);

@@ -40,6 +40,8 @@ public static class SourceSeed
           SELECT 1 + n MOD 4, CONCAT('voter', LPAD(n, 5, '0')), n MOD 3, IF(n MOD 7 = 0, NULL, CONCAT('👍 ', n)) FROM s;
         CREATE TABLE audit_log (at DATETIME NOT NULL, message VARCHAR(200) NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci;
         INSERT INTO audit_log VALUES ('2026-01-01 00:00:00', 'seeded'), ('2026-01-01 00:00:00', 'seeded'), ('2026-01-02 00:00:00', NULL);
+        CREATE TABLE legacy (id INT NOT NULL PRIMARY KEY, name VARCHAR(50) NOT NULL UNIQUE, body TEXT NULL) ENGINE=InnoDB DEFAULT CHARSET=latin1 COLLATE=latin1_swedish_ci;
+        INSERT INTO legacy VALUES (1, 'Grüße', 'Ärger über Öl'), (2, 'Strasse', NULL), (3, 'café', 'naïve');
         CREATE DEFINER={Definer} SQL SECURITY DEFINER VIEW ballot_totals AS SELECT ballot_id, COUNT(*) AS voters FROM votes GROUP BY ballot_id;
         CREATE DEFINER={Definer} TRIGGER votes_audit AFTER INSERT ON votes FOR EACH ROW INSERT INTO audit_log VALUES (NOW(), CONCAT('vote by ', NEW.voter));
         CREATE DEFINER={Definer} FUNCTION ballot_count(b INT) RETURNS INT READS SQL DATA RETURN (SELECT COUNT(*) FROM votes WHERE ballot_id = b);
