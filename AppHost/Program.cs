@@ -17,7 +17,7 @@ RedactingTextWriter.InstallOnConsole(SecretRedactor.Shared);
 try
 {
     var (options, aspireArgs) = EstateOptions.Parse(args);
-    var builder = DistributedApplication.CreateBuilder(aspireArgs);
+    var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = aspireArgs, DisableDashboard = options.NoDashboard });
     var estate = builder.AddEstate(options);
     if (options.RunProjects) builder.AddEstateProjects(estate);
     await using var app = builder.Build();

@@ -28,6 +28,7 @@ public static class EstateBuilderExtensions
         var runtime = new EstateRuntime(estate, environment, options, ResolveStateDirectory(options, estatePath));
         builder.Services.AddSingleton(_ => runtime);
         builder.Services.AddHostedService<ResourceSnapshotWriter>();
+        builder.Services.AddHostedService<EstateProgressReporter>();
         builder.Eventing.Subscribe<BeforeStartEvent>((_, cancellationToken) => runtime.PrepareAsync(cancellationToken));
 
         var servers = new List<IResourceBuilder<IResourceWithConnectionString>>();

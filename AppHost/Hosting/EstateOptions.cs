@@ -33,6 +33,9 @@ public sealed record EstateOptions
 
     public string? TemplateCacheDirectory { get; init; }
 
+    /// <summary>Run without Aspire's dashboard (scripts, tests, several AppHosts side by side).</summary>
+    public bool NoDashboard { get; init; }
+
     public const string EstateVariable = "ROLLOUT_ESTATE";
     public const string StateDirectoryVariable = "ROLLOUT_STATE_DIR";
 
@@ -58,6 +61,7 @@ public sealed record EstateOptions
                 case "--state-dir": options = options with { StateDirectory = Value() }; break;
                 case "--fresh": options = options with { Fresh = true }; break;
                 case "--no-projects": options = options with { RunProjects = false }; break;
+                case "--no-dashboard": options = options with { NoDashboard = true }; break;
                 case "--no-template-cache": options = options with { UseTemplateCache = false }; break;
                 case "--template-cache": options = options with { TemplateCacheDirectory = Value() }; break;
                 case "--port": AddPort(ports, Value()); break;

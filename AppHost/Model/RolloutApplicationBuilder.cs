@@ -11,7 +11,7 @@ namespace Rollout.AppHost.Model;
 /// </summary>
 public sealed class RolloutApplicationBuilder
 {
-    internal RolloutApplicationBuilder(Estate estate, EnvironmentSpec environment)
+    public RolloutApplicationBuilder(Estate estate, EnvironmentSpec environment)
     {
         Estate = estate;
         Environment = environment;

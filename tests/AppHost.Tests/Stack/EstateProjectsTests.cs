@@ -1,0 +1,32 @@
+using MySqlConnector;
+
+namespace Rollout.AppHost.Tests.Stack;
+
+/// <summary>
+/// What `dotnet run --project AppHost` does, through Aspire.Hosting.Testing: the servers healthy, the Provisioner
+/// (AddProject, WaitFor the servers) applies the estate, then the SmokeRunner (WaitForCompletion) checks it green.
+/// </summary>
+public sealed class EstateProjectsTests
+{
+    [Fact]
+    public async Task The_provisioner_applies_and_the_smokerunner_checks_green_under_the_apphost()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await using var estate = await EstateTestHost.StartAsync(new EstateTestOptions { RunProjects = true }, timeout.Token);
+
+        Assert.Equal(0, await estate.WaitForCompletionAsync("provisioner", timeout.Token));
+        Assert.Equal(0, await estate.WaitForCompletionAsync("smokerunner", timeout.Token));
+
+        // The database resource's connection string is the service user's (Aspire parameter from .rollout/secrets.json), never the admin's.
+        var connection = new MySqlConnectionStringBuilder(await estate.GetConnectionStringAsync("mo-crm", timeout.Token))
+        {
+            SslMode = MySqlSslMode.VerifyCA,
+            SslCa = estate.CaCertificatePath,
+            Pooling = false,
+        };
+        Assert.Equal("svc_crm", connection.UserID);
+        await using var database = new MySqlConnection(connection.ConnectionString);
+        await database.OpenAsync(timeout.Token);
+        Assert.Equal("mo_crm", database.Database);
+    }
+}
