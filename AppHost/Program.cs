@@ -26,10 +26,13 @@ try
     await app.RunAsync();
     return 0;
 }
-catch (Exception e) when (Unwrap(e) is LocalServerException or EstateValidationException or FileNotFoundException or ArgumentException or KeyNotFoundException)
+catch (Exception e) when (RunAsProgram() && Unwrap(e) is LocalServerException or EstateValidationException or FileNotFoundException or ArgumentException or KeyNotFoundException)
 {
     Console.Error.WriteLine($"error: {Unwrap(e).Message}");
     return e is EstateValidationException ? 3 : 1;
 }
+
+// Under Aspire.Hosting.Testing this entry point runs inside the test host, which must see the exception itself.
+static bool RunAsProgram() => System.Reflection.Assembly.GetEntryAssembly() == typeof(EstateOptions).Assembly;
 
 static Exception Unwrap(Exception e) => e is AggregateException { InnerExceptions.Count: 1 } aggregate ? Unwrap(aggregate.InnerExceptions[0]) : e;

@@ -54,12 +54,14 @@ public sealed class ResourceSnapshotWriter(ResourceNotificationService notificat
                 case EstateServerResource server:
                     var (state, pid) = _states.GetValueOrDefault(server.Name, ("Starting", null));
                     var (host, port) = runtime.Address(server.Spec);
-                    rows.Add(new ResourceState(server.Name, server.Spec.Engine.ToString(), state, host, port, pid, null));
+                    rows.Add(new ResourceState(server.Name, server.Spec.Engine.ToString(), state, host, port, pid,
+                        await MaskedConnectionString.RenderAsync(server.ConnectionStringExpression, runtime, cancellationToken)));
                     break;
                 case EstateDatabaseResource database when database.Parent is EstateServerResource parent:
                     var (parentState, _) = _states.GetValueOrDefault(parent.Name, ("Starting", null));
                     var (dbHost, dbPort) = runtime.Address(parent.Spec);
-                    rows.Add(new ResourceState(database.DatabaseName, "Database", parentState, dbHost, dbPort, null, null));
+                    rows.Add(new ResourceState(database.DatabaseName, "Database", parentState, dbHost, dbPort, null,
+                        await MaskedConnectionString.RenderAsync(database.ConnectionStringExpression, runtime, cancellationToken)));
                     break;
             }
         }

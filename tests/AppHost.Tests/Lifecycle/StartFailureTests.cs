@@ -23,7 +23,8 @@ public sealed class StartFailureTests
             StartTimeout = TimeSpan.FromMinutes(2),
         }));
 
-        Assert.Matches("Resource '(plesk|external-mariadb)' is (Exited|FailedToStart) \\(exit code 1\\) instead of healthy", error.Message);
+        Assert.Matches("Resource '(plesk|external-mariadb)' is (Exited|Finished|FailedToStart) \\(exit code 1\\) instead of healthy", error.Message);
+        Assert.True(error.Message.Contains("simulated failure: InnoDB cannot open ibdata1", StringComparison.Ordinal), error.Message);
     }
 
     [Fact]
@@ -37,7 +38,7 @@ public sealed class StartFailureTests
         using var state = new TemporaryDirectory();
         await using var apphost = await AppHostProcess.StartAsync(state.Path, "--redis-server", failing);
         var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!apphost.Output.Contains("redis: Exited (exit code 1)", StringComparison.Ordinal) && !apphost.Output.Contains("redis: FailedToStart", StringComparison.Ordinal))
+        while (!System.Text.RegularExpressions.Regex.IsMatch(apphost.Output, "redis: (Exited|Finished|FailedToStart) \\(exit code 1\\)"))
         {
             Assert.True(DateTime.UtcNow < deadline, "redis was not reported as failed:" + Environment.NewLine + apphost.Output);
             await Task.Delay(200);

@@ -14,8 +14,10 @@ public sealed class EstateProjectsTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
         await using var estate = await EstateTestHost.StartAsync(new EstateTestOptions { RunProjects = true }, timeout.Token);
 
-        Assert.Equal(0, await estate.WaitForCompletionAsync("provisioner", timeout.Token));
-        Assert.Equal(0, await estate.WaitForCompletionAsync("smokerunner", timeout.Token));
+        var provisioner = await estate.WaitForCompletionAsync("provisioner", timeout.Token);
+        Assert.True(provisioner == 0, $"provisioner exit code {provisioner}:{Environment.NewLine}{await estate.ConsoleLogAsync("provisioner")}");
+        var smokeRunner = await estate.WaitForCompletionAsync("smokerunner", timeout.Token);
+        Assert.True(smokeRunner == 0, $"smokerunner exit code {smokeRunner}:{Environment.NewLine}{await estate.ConsoleLogAsync("smokerunner")}");
 
         // The database resource's connection string is the service user's (Aspire parameter from .rollout/secrets.json), never the admin's.
         var connection = new MySqlConnectionStringBuilder(await estate.GetConnectionStringAsync("mo-crm", timeout.Token))

@@ -23,13 +23,15 @@ public sealed class EstateTestHost : IAsyncDisposable
 {
     private const int PortAttempts = 3;
     private readonly bool _ownsDirectory;
+    private readonly ConsoleLogs _logs;
     private int _disposed;
 
-    private EstateTestHost(DistributedApplication app, EstateRuntime runtime, bool ownsDirectory)
+    private EstateTestHost(DistributedApplication app, EstateRuntime runtime, bool ownsDirectory, ConsoleLogs logs)
     {
         App = app;
         Runtime = runtime;
         _ownsDirectory = ownsDirectory;
+        _logs = logs;
     }
 
     /// <summary>The running Aspire application (ResourceNotifications, ResourceCommandService, GetConnectionStringAsync …).</summary>
@@ -63,6 +65,7 @@ public sealed class EstateTestHost : IAsyncDisposable
             else if (options.TemplateCache is not null) args.AddRange(["--template-cache", options.TemplateCache]);
             args.AddRange(options.Arguments);
             DistributedApplication? app = null;
+            ConsoleLogs? logs = null;
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -71,18 +74,22 @@ public sealed class EstateTestHost : IAsyncDisposable
                     (app, _) => app.DisableDashboard = true, timeout.Token);
                 app = await builder.BuildAsync(timeout.Token);
                 var runtime = app.Services.GetRequiredService<EstateRuntime>();
+                // Aspire streams a resource's console output only while someone watches it: watch from the start.
+                logs = ConsoleLogs.Watch(app);
                 await app.StartAsync(timeout.Token);
-                var host = new EstateTestHost(app, runtime, ownsDirectory);
+                var host = new EstateTestHost(app, runtime, ownsDirectory, logs);
                 foreach (var server in estate.EnabledServers(local)) await host.WaitForHealthyAsync(server.Name, timeout.Token);
                 return host;
             }
             catch (Exception e) when (options.Ports is null && attempt < PortAttempts && e.ToString().Contains("is already in use", StringComparison.Ordinal))
             {
                 // Another process took a free port between our probe and the server's bind: new ports.
+                if (logs is not null) await logs.DisposeAsync();
                 if (app is not null) await app.DisposeAsync();
             }
             catch
             {
+                if (logs is not null) await logs.DisposeAsync();
                 if (app is not null) await app.DisposeAsync();
                 if (ownsDirectory && Environment.GetEnvironmentVariable("ROLLOUT_KEEP_TEST_STATE") != "1") DeleteQuietly(stateDirectory);
                 throw;
@@ -96,9 +103,15 @@ public sealed class EstateTestHost : IAsyncDisposable
         var seen = await App.ResourceNotifications.WaitForResourceAsync(resource, e =>
             e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
             || e.Snapshot.State?.Text is "FailedToStart" or "Exited" or "Finished", cancellationToken);
-        if (seen.Snapshot.HealthStatus != Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
-            throw new InvalidOperationException($"Resource '{resource}' is {seen.Snapshot.State?.Text} (exit code {seen.Snapshot.ExitCode}) instead of healthy.");
+        if (seen.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy) return;
+        // The console log of a process that just ended arrives shortly after its state.
+        for (var wait = 0; wait < 50 && _logs.Text(resource).Length == 0; wait++) await Task.Delay(100, CancellationToken.None);
+        throw new InvalidOperationException($"Resource '{resource}' is {seen.Snapshot.State?.Text} (exit code {seen.Snapshot.ExitCode}) instead of healthy. " +
+                $"Its console log:{Environment.NewLine}{await ConsoleLogAsync(resource)}");
     }
+
+    /// <summary>What a resource printed so far (Aspire's console log of it, as the dashboard shows).</summary>
+    public Task<string> ConsoleLogAsync(string resource) => Task.FromResult(_logs.Text(resource));
 
     /// <summary>Waits until a project resource finished and returns its exit code.</summary>
     public async Task<int?> WaitForCompletionAsync(string resource, CancellationToken cancellationToken)
@@ -130,7 +143,7 @@ public sealed class EstateTestHost : IAsyncDisposable
     public Task AdmitPostgreSqlAdminRolesAsync(string serverName, IReadOnlyList<string> roles, CancellationToken cancellationToken = default) =>
         Runtime.Server(serverName) is PostgreSqlServer server
             ? server.AdmitAdminRolesAsync(roles, cancellationToken)
-            : throw new ArgumentException($"'{serverName}' is not a PostgreSQL server of this estate.", nameof(serverName));
+            : throw new ArgumentException($"'{serverName}' is not a PostgreSQL server of this stack.", nameof(serverName));
 
     /// <summary>Stops one server through Aspire's own stop command (as the dashboard's Stop button does) and waits until it exited.</summary>
     public async Task StopServerAsync(string serverName, CancellationToken cancellationToken = default)
@@ -161,6 +174,7 @@ public sealed class EstateTestHost : IAsyncDisposable
         Npgsql.NpgsqlConnection.ClearAllPools();
         await MySqlConnector.MySqlConnection.ClearAllPoolsAsync();
         await App.StopAsync();
+        await _logs.DisposeAsync();
         await App.DisposeAsync();
         if (_ownsDirectory && Environment.GetEnvironmentVariable("ROLLOUT_KEEP_TEST_STATE") != "1") DeleteQuietly(StateDirectory);
     }
