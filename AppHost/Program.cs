@@ -20,7 +20,8 @@ try
     var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = aspireArgs, DisableDashboard = options.NoDashboard });
     var estate = builder.AddEstate(options);
     if (options.RunProjects) builder.AddEstateProjects(estate);
-    await using var app = builder.Build();
+    // Not disposed here: under Aspire.Hosting.Testing the test owns the application (its DisposeAsync waits for this entry point).
+    var app = builder.Build();
     if (estate.Runtime is { } runtime)
         Console.WriteLine($"Rollout AppHost: estate {estate.EstatePath}, state {runtime.Layout.Root}{(options.Fresh ? " (fresh)" : "")}");
     await app.RunAsync();

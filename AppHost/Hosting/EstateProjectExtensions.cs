@@ -27,6 +27,11 @@ public static class EstateProjectExtensions
             .WithArgs(run is null ? ProjectCommands.Smoke(environment, ProjectCommands.JunitFile(environment)) : ["--env", environment, .. local])
             .WithEstate(estate, estatePath)
             .WaitForCompletion(provisioner);
+        if (run is not null)
+        {
+            provisioner.WithProvisionerCommands(estate);
+            smokeRunner.WithSmokeCommand(estate);
+        }
         return (provisioner, smokeRunner);
     }
 

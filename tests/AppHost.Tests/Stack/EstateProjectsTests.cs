@@ -1,3 +1,5 @@
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 using MySqlConnector;
 
 namespace Rollout.AppHost.Tests.Stack;
@@ -18,6 +20,15 @@ public sealed class EstateProjectsTests
         Assert.True(provisioner == 0, $"provisioner exit code {provisioner}:{Environment.NewLine}{await estate.ConsoleLogAsync("provisioner")}");
         var smokeRunner = await estate.WaitForCompletionAsync("smokerunner", timeout.Token);
         Assert.True(smokeRunner == 0, $"smokerunner exit code {smokeRunner}:{Environment.NewLine}{await estate.ConsoleLogAsync("smokerunner")}");
+
+        // The estate actions as resource commands (what the dashboard's buttons, `aspire resource` and the MCP tool run).
+        var commands = estate.App.Services.GetRequiredService<ResourceCommandService>();
+        var plan = await commands.ExecuteCommandAsync("provisioner", "plan", timeout.Token);
+        Assert.True(plan.Success, plan.Message);
+        var apply = await commands.ExecuteCommandAsync("provisioner", "apply", timeout.Token);
+        Assert.True(apply.Success, apply.Message);
+        var smoke = await commands.ExecuteCommandAsync("smokerunner", "smoke", timeout.Token);
+        Assert.True(smoke.Success, smoke.Message);
 
         // The database resource's connection string is the service user's (Aspire parameter from .rollout/secrets.json), never the admin's.
         var connection = new MySqlConnectionStringBuilder(await estate.GetConnectionStringAsync("mo-crm", timeout.Token))

@@ -32,13 +32,13 @@ public sealed class ConsoleLogs : IAsyncDisposable
                             await foreach (var batch in service.WatchAsync(id).WithCancellation(logs._stop.Token))
                                 foreach (var line in batch) lines.Enqueue(line.Content);
                         }
-                        catch (OperationCanceledException)
+                        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
                         {
                         }
                     }));
                 }
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
             {
             }
         });

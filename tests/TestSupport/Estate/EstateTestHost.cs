@@ -84,15 +84,29 @@ public sealed class EstateTestHost : IAsyncDisposable
             catch (Exception e) when (options.Ports is null && attempt < PortAttempts && e.ToString().Contains("is already in use", StringComparison.Ordinal))
             {
                 // Another process took a free port between our probe and the server's bind: new ports.
-                if (logs is not null) await logs.DisposeAsync();
-                if (app is not null) await app.DisposeAsync();
+                await DisposeQuietlyAsync(logs, app);
             }
             catch
             {
-                if (logs is not null) await logs.DisposeAsync();
-                if (app is not null) await app.DisposeAsync();
+                await DisposeQuietlyAsync(logs, app);
                 if (ownsDirectory && Environment.GetEnvironmentVariable("ROLLOUT_KEEP_TEST_STATE") != "1") DeleteQuietly(stateDirectory);
                 throw;
+            }
+        }
+    }
+
+    /// <summary>Cleans up after a failed start without hiding why it failed.</summary>
+    private static async Task DisposeQuietlyAsync(ConsoleLogs? logs, DistributedApplication? app)
+    {
+        foreach (var disposable in new IAsyncDisposable?[] { logs, app })
+        {
+            try
+            {
+                if (disposable is not null) await disposable.DisposeAsync();
+            }
+            catch (Exception e) when (e is ObjectDisposedException or OperationCanceledException or InvalidOperationException or AggregateException)
+            {
+                // Already torn down by the failed start.
             }
         }
     }
