@@ -39,16 +39,19 @@ public sealed class LocalServerContext(
     public TemplateCache? TemplateCache { get; } = templateCache;
 
     /// <summary>The secret under <paramref name="name"/>, generated (32 random bytes, base64) and stored when missing.</summary>
-    public async Task<Secret> EnsureSecretAsync(string name, CancellationToken cancellationToken)
+    public Task<Secret> EnsureSecretAsync(string name, CancellationToken cancellationToken) => EnsureSecretAsync(Secrets, name, cancellationToken);
+
+    /// <summary>The secret under <paramref name="name"/> in <paramref name="secrets"/>, generated and stored when missing; registered for redaction.</summary>
+    public static async Task<Secret> EnsureSecretAsync(LocalSecretStore secrets, string name, CancellationToken cancellationToken)
     {
-        if (await Secrets.GetAsync(name, cancellationToken) is { IsEmpty: false } existing)
+        if (await secrets.GetAsync(name, cancellationToken) is { IsEmpty: false } existing)
         {
             SecretRedactor.Shared.Register(existing);
             return existing;
         }
         var generated = GeneratedPassword.New();
         SecretRedactor.Shared.Register(generated);
-        await Secrets.SetAsync(name, generated, cancellationToken);
+        await secrets.SetAsync(name, generated, cancellationToken);
         return generated;
     }
 

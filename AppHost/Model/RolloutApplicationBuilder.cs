@@ -6,24 +6,21 @@ namespace Rollout.AppHost.Model;
 /// <summary>
 /// Declares the application (Aspire's IDistributedApplicationBuilder). <see cref="AddEstate"/> adds
 /// the servers the environment enables, their databases and every password parameter from
-/// rollout.yaml; Program.cs adds the projects. Build hands the model to the local runtime
-/// (<see cref="RolloutApplication"/>) or to publish.
+/// rollout.yaml. The model `publish` renders compose, workflows and the README from (the running estate and
+/// Aspire's manifest come from the Aspire application model: Hosting/).
 /// </summary>
 public sealed class RolloutApplicationBuilder
 {
-    internal RolloutApplicationBuilder(Estate estate, EnvironmentSpec environment, AppHostOptions options)
+    public RolloutApplicationBuilder(Estate estate, EnvironmentSpec environment)
     {
         Estate = estate;
         Environment = environment;
-        Options = options;
     }
 
     public Estate Estate { get; }
 
     /// <summary>The environment the servers are taken from (local).</summary>
     public EnvironmentSpec Environment { get; }
-
-    public AppHostOptions Options { get; }
 
     public ApplicationModel Model { get; } = new();
 
@@ -58,6 +55,4 @@ public sealed class RolloutApplicationBuilder
 
     /// <summary>Adds a .NET project; <paramref name="projectPath"/> is relative to the repository root.</summary>
     public ProjectResource AddProject(string name, string projectPath) => Model.Add(new ProjectResource(name, projectPath));
-
-    public RolloutApplication Build() => new(this);
 }

@@ -1,13 +1,11 @@
-using Rollout.AppHost.Testing;
-
 namespace Rollout.AppHost.Tests;
 
-/// <summary>One running local estate shared by the tests of the "stack" collection.</summary>
+/// <summary>One running local estate (Aspire.Hosting.Testing, no projects) shared by the tests of the "stack" collection.</summary>
 public sealed class StackFixture : IAsyncLifetime
 {
-    public TestingStack Stack { get; private set; } = null!;
+    public EstateTestHost Stack { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Stack = await RolloutTestingBuilder.Create().StartAsync();
+    public async Task InitializeAsync() => Stack = await EstateTestHost.StartAsync();
 
     public async Task DisposeAsync() => await Stack.DisposeAsync();
 }

@@ -1,5 +1,4 @@
 using MySqlConnector;
-using Rollout.AppHost.Local.Processes;
 using Rollout.AppHost.Local.Tls;
 using Rollout.ServiceDefaults.Connections;
 using Rollout.ServiceDefaults.Local;
@@ -26,11 +25,9 @@ public sealed class MariaDbServer(ServerSpec server, string host, int port, Loca
 
     private string ConfigFile => Path.Combine(ConfigDirectory, "my.cnf");
 
-    protected override (string Path, string Option) Program => (Context.Binaries.MariaDbServer, "--mariadbd");
+    public override (string Path, string Option) Program => (Context.Binaries.MariaDbServer, "--mariadbd");
 
-    protected override Signal StopSignal => Signal.Terminate;
-
-    protected override async Task PrepareAsync(CancellationToken cancellationToken)
+    protected override async Task PrepareDataAsync(CancellationToken cancellationToken)
     {
         ServerBinaries.Require(Context.Binaries.MariaDbInstallDb, Engine.MariaDb, Server.Name, "--mariadbd (mariadb-install-db)");
         if (!Directory.Exists(Path.Combine(DataDirectory, "mysql")))
@@ -53,8 +50,7 @@ public sealed class MariaDbServer(ServerSpec server, string host, int port, Loca
         LocalCertificateAuthority.WriteSecretFile(InitFile, string.Join(";\n", statements) + ";\n", Account);
     }
 
-    protected override LaunchSpec CreateLaunchSpec() =>
-        new(Context.Binaries.MariaDbServer, [$"--defaults-file={ConfigFile}", $"--init-file={InitFile}"], LogPath, Account, StopSignal);
+    protected override IReadOnlyList<string> Arguments => [$"--defaults-file={ConfigFile}", $"--init-file={InitFile}"];
 
     /// <summary>The admin endpoint, verified against the local CA: internal to the AppHost for the existing server.</summary>
     public ServerEndpoint AdminEndpoint => new(Server, Host, Port, LocalSecretNames.AdminUser,
@@ -66,7 +62,7 @@ public sealed class MariaDbServer(ServerSpec server, string host, int port, Loca
 
     public override async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {
-        if (HasExited || _adminPassword is null) return false;
+        if (_adminPassword is null) return false;
         try
         {
             await using var connection = OpenAdminConnection();
@@ -94,10 +90,5 @@ public sealed class MariaDbServer(ServerSpec server, string host, int port, Loca
         await using var connection = OpenAdminConnection();
         await connection.OpenAsync(cancellationToken);
         await new PleskReplicaSeeder(Context).SeedAsync(connection, Server, cancellationToken);
-    }
-
-    protected override void OnStopped()
-    {
-        if (File.Exists(InitFile)) File.Delete(InitFile);
     }
 }

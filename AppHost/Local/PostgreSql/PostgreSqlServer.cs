@@ -1,5 +1,4 @@
 using Npgsql;
-using Rollout.AppHost.Local.Processes;
 using Rollout.ServiceDefaults.Connections;
 using Rollout.ServiceDefaults.Local;
 using Rollout.Topology.Binding;
@@ -12,7 +11,7 @@ namespace Rollout.AppHost.Local.PostgreSql;
 /// (<see cref="PostgreSqlTemplate"/>), superuser rollout_admin's SCRAM password set on the copy, TLS only,
 /// and the production pg_hba (<see cref="PostgreSqlConfiguration.HostBasedAuthentication"/>: each service
 /// role to its own database only), run as `postgres` when root.
-/// Stopped with SIGINT (fast shutdown: does not wait for clients).
+/// Stopped with SIGINT (fast shutdown: does not wait for clients), which the launch wrapper turns SIGTERM into.
 /// </summary>
 public sealed class PostgreSqlServer(ServerSpec server, string host, int port, LocalServerContext context, EnvironmentSpec environment)
     : LocalServer(server, host, port, context, "postgres")
@@ -21,11 +20,11 @@ public sealed class PostgreSqlServer(ServerSpec server, string host, int port, L
 
     private string HbaPath => Path.Combine(DataDirectory, "pg_hba.conf");
 
-    protected override (string Path, string Option) Program => (Context.Binaries.PostgreSqlServer, "--postgres");
+    public override (string Path, string Option) Program => (Context.Binaries.PostgreSqlServer, "--postgres");
 
-    protected override Signal StopSignal => Signal.Interrupt;
+    protected override bool InterruptOnTerminate => true;
 
-    protected override async Task PrepareAsync(CancellationToken cancellationToken)
+    protected override async Task PrepareDataAsync(CancellationToken cancellationToken)
     {
         ServerBinaries.Require(Context.Binaries.PostgreSqlInitDb, Engine.PostgreSql, Server.Name, "--postgres (initdb next to it)");
         await LocalePrerequisite.EnsureAsync(Context.Estate, cancellationToken);
@@ -105,15 +104,14 @@ public sealed class PostgreSqlServer(ServerSpec server, string host, int port, L
             cancellationToken);
     }
 
-    protected override LaunchSpec CreateLaunchSpec() =>
-        new(Context.Binaries.PostgreSqlServer, ["-D", DataDirectory], LogPath, Account, StopSignal);
+    protected override IReadOnlyList<string> Arguments => ["-D", DataDirectory];
 
     public ServerEndpoint AdminEndpoint => new(Server, Host, Port, LocalSecretNames.AdminUser,
         _adminPassword ?? throw new InvalidOperationException($"'{Server.Name}' has not been started."), Context.CertificateAuthority.CertificatePath);
 
     public override async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {
-        if (HasExited || _adminPassword is null) return false;
+        if (_adminPassword is null) return false;
         try
         {
             await using var connection = DatabaseConnectionFactory.PostgreSql(AdminEndpoint, LocalSecretNames.AdminUser, _adminPassword, "postgres",

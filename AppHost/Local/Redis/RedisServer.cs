@@ -3,7 +3,6 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using Rollout.AppHost.Local.Processes;
 using Rollout.Topology.Model;
 
 namespace Rollout.AppHost.Local.Redis;
@@ -18,11 +17,9 @@ public sealed class RedisServer(ServerSpec server, string host, int port, LocalS
 {
     private string ConfigFile => Path.Combine(ConfigDirectory, "redis.conf");
 
-    protected override (string Path, string Option) Program => (Context.Binaries.RedisServer, "--redis-server");
+    public override (string Path, string Option) Program => (Context.Binaries.RedisServer, "--redis-server");
 
-    protected override Signal StopSignal => Signal.Terminate;
-
-    protected override async Task PrepareAsync(CancellationToken cancellationToken)
+    protected override async Task PrepareDataAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(DataDirectory);
         ServerAccount.Own(Account, DataDirectory);
@@ -49,12 +46,11 @@ public sealed class RedisServer(ServerSpec server, string host, int port, LocalS
         await WriteConfigAsync(ConfigFile, text.ToString(), Account, cancellationToken);
     }
 
-    protected override LaunchSpec CreateLaunchSpec() => new(Context.Binaries.RedisServer, [ConfigFile], LogPath, Account, StopSignal);
+    protected override IReadOnlyList<string> Arguments => [ConfigFile];
 
     /// <summary>Healthy when a TLS connection verified against the local CA gets +PONG (Redis answers -LOADING while loading).</summary>
     public override async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {
-        if (HasExited) return false;
         try
         {
             return await PingAsync(Host, Port, Context.CertificateAuthority.CertificatePath, cancellationToken) == "+PONG";

@@ -1,5 +1,11 @@
 using System.Globalization;
 using Rollout.AppHost.Model;
+using ProjectResource = Rollout.AppHost.Model.ProjectResource;
+using ReferenceExpression = Rollout.AppHost.Model.ReferenceExpression;
+using ParameterResource = Rollout.AppHost.Model.ParameterResource;
+using EndpointReference = Rollout.AppHost.Model.EndpointReference;
+using IResource = Rollout.AppHost.Model.IResource;
+using IResourceWithConnectionString = Rollout.AppHost.Model.IResourceWithConnectionString;
 using Rollout.AppHost.Publishing.HostConfig;
 using Rollout.AppHost.Publishing.Manifest;
 using Rollout.AppHost.Publishing.Secrets;

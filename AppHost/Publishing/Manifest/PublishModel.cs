@@ -1,4 +1,10 @@
 using Rollout.AppHost.Model;
+using ProjectResource = Rollout.AppHost.Model.ProjectResource;
+using ReferenceExpression = Rollout.AppHost.Model.ReferenceExpression;
+using ParameterResource = Rollout.AppHost.Model.ParameterResource;
+using EndpointReference = Rollout.AppHost.Model.EndpointReference;
+using IResource = Rollout.AppHost.Model.IResource;
+using IResourceWithConnectionString = Rollout.AppHost.Model.IResourceWithConnectionString;
 
 namespace Rollout.AppHost.Publishing.Manifest;
 
@@ -14,7 +20,7 @@ public static class PublishModel
 
     public static ApplicationModel Create(PublishTarget target)
     {
-        var builder = new RolloutApplicationBuilder(target.Estate, target.Environment, new AppHostOptions { EnvironmentName = target.Name });
+        var builder = new RolloutApplicationBuilder(target.Estate, target.Environment);
         var servers = builder.AddEstate();
         var databases = builder.Model.Databases.ToList();
         var provisioner = builder.AddProject("provisioner", ProvisionerProject)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Rollout.AppHost.Hosting;
 using Rollout.AppHost.Local;
 using Rollout.AppHost.Local.Processes;
 using Rollout.ServiceDefaults.Local;
@@ -26,7 +27,7 @@ internal sealed class AppHostProcess : IAsyncDisposable
 
     public string Output => File.Exists(OutputPath) ? File.ReadAllText(OutputPath) : "";
 
-    public static string RepositoryRoot => Path.GetDirectoryName(new AppHostOptions().ResolveEstatePath(AppContext.BaseDirectory))!;
+    public static string RepositoryRoot => Path.GetDirectoryName(new EstateOptions().ResolveEstatePath(AppContext.BaseDirectory))!;
 
     public static Task<AppHostProcess> StartAsync(string stateDirectory, params string[] extraArguments) =>
         StartAsync(stateDirectory, new Dictionary<string, string>(), extraArguments);
@@ -36,13 +37,14 @@ internal sealed class AppHostProcess : IAsyncDisposable
         var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd('/')).Parent!.Name;
         var dll = Path.Combine(RepositoryRoot, "AppHost", "bin", configuration, "net10.0", "Rollout.AppHost.dll");
         Assert.True(File.Exists(dll), $"{dll} missing: the test project builds the AppHost first.");
-        var arguments = new List<string> { dll, "--state-dir", stateDirectory, "--no-table", "--no-projects" };
+        var arguments = new List<string> { dll, "--state-dir", stateDirectory };
+        if (!extraArguments.Contains("--with-projects")) arguments.Add("--no-projects");
         if (!extraArguments.Contains("--port"))
             foreach (var server in new[] { "plesk", "external-mariadb", "external-postgres", "redis" })
                 arguments.AddRange(["--port", $"{server}={PortProbe.FindFree()}"]);
-        // Tests run AppHosts side by side: the dashboard's fixed default port is only for the tests that ask for it.
-        if (!extraArguments.Contains("--dashboard-port")) arguments.Add("--no-dashboard");
-        arguments.AddRange(extraArguments);
+        // Tests run AppHosts side by side: Aspire's dashboard (fixed ports of the http launch profile) only for the tests that ask for it.
+        if (!extraArguments.Contains("--with-dashboard")) arguments.Add("--no-dashboard");
+        arguments.AddRange(extraArguments.Where(a => a is not "--with-projects" and not "--with-dashboard"));
         var output = Path.Combine(Path.GetTempPath(), $"rollout-apphost-test-{Guid.NewGuid():N}.out");
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet";
         var process = await ChildProcessLauncher.StartAsync(new LaunchSpec(dotnet, arguments, output, null, Signal.Kill, RepositoryRoot, environment));
@@ -55,7 +57,7 @@ internal sealed class AppHostProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         while (DateTime.UtcNow < deadline)
         {
-            if (Output.Contains("All servers healthy", StringComparison.Ordinal)) return;
+            if (Output.Contains(EstateProgressReporter.AllHealthyLine, StringComparison.Ordinal)) return;
             if (Process.HasExited) Assert.Fail($"AppHost exited with {Process.ExitCode} before it was healthy:{Environment.NewLine}{Output}");
             await Task.Delay(100);
         }

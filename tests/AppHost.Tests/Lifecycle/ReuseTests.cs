@@ -1,7 +1,6 @@
 using MySqlConnector;
 using Rollout.AppHost.Local;
 using Rollout.AppHost.Local.Processes;
-using Rollout.AppHost.Testing;
 using Rollout.ServiceDefaults.Connections;
 using Rollout.ServiceDefaults.Local;
 
@@ -14,13 +13,13 @@ public sealed class ReuseTests
     {
         using var state = new TemporaryDirectory();
         string firstPassword;
-        await using (var first = await RolloutTestingBuilder.Create().WithStateDirectory(state.Path).StartAsync())
+        await using (var first = await EstateTestHost.StartAsync(new EstateTestOptions { StateDirectory = state.Path }))
         {
             firstPassword = (await first.Secrets.GetAsync(LocalSecretNames.AdminPassword("external-mariadb"), CancellationToken.None))!.Reveal();
             await ExecuteAsync(first, "CREATE DATABASE reuse_marker");
         }
 
-        await using (var second = await RolloutTestingBuilder.Create().WithStateDirectory(state.Path).StartAsync())
+        await using (var second = await EstateTestHost.StartAsync(new EstateTestOptions { StateDirectory = state.Path }))
         {
             Assert.Equal(firstPassword, (await second.Secrets.GetAsync(LocalSecretNames.AdminPassword("external-mariadb"), CancellationToken.None))!.Reveal());
             Assert.Equal(1L, await ExecuteAsync(second, "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = 'reuse_marker'"));
@@ -31,17 +30,7 @@ public sealed class ReuseTests
             await service.OpenAsync();
         }
 
-        var builder = RolloutApplication.CreateBuilder(new AppHostOptions
-        {
-            StateDirectory = state.Path,
-            EstatePath = new AppHostOptions().ResolveEstatePath(AppContext.BaseDirectory),
-            Fresh = true,
-            RunProjects = false,
-            PortOverrides = new[] { "plesk", "external-mariadb", "external-postgres", "redis" }.ToDictionary(n => n, _ => PortProbe.FindFree()),
-        });
-        builder.AddEstate();
-        await using var fresh = builder.Build();
-        await fresh.StartAsync(CancellationToken.None);
+        await using var fresh = await EstateTestHost.StartAsync(new EstateTestOptions { StateDirectory = state.Path, Arguments = ["--fresh"] });
         var freshPassword = (await fresh.Secrets.GetAsync(LocalSecretNames.AdminPassword("external-mariadb"), CancellationToken.None))!;
         Assert.NotEqual(firstPassword, freshPassword.Reveal());
         var endpoint = (await LocalEnvironmentBinder.BindAsync(fresh.Estate, state.Path, CancellationToken.None)).Servers["external-mariadb"];
@@ -60,12 +49,12 @@ public sealed class ReuseTests
         using var ghost = await ChildProcessLauncher.StartAsync(new LaunchSpec("/bin/sleep", ["600"], layout.Log("ghost"), null));
         new LeftoverProcesses(layout.ProcessesFile).Record(ghost.Id, "ghost");
 
-        await using var stack = await RolloutTestingBuilder.Create().WithStateDirectory(state.Path).StartAsync();
+        await using var stack = await EstateTestHost.StartAsync(new EstateTestOptions { StateDirectory = state.Path });
 
         Assert.True(ghost.HasExited, "the recorded leftover process was not killed");
     }
 
-    private static async Task<long> ExecuteAsync(TestingStack stack, string sql)
+    private static async Task<long> ExecuteAsync(EstateTestHost stack, string sql)
     {
         await using var connection = (MySqlConnection)DatabaseConnectionFactory.Admin(stack.Endpoint("external-mariadb"), options: new ConnectionOptions(Pooling: false));
         await connection.OpenAsync();

@@ -4,7 +4,6 @@ using Npgsql;
 using Rollout.AppHost.Local;
 using Rollout.AppHost.Local.MariaDb;
 using Rollout.AppHost.Local.Templates;
-using Rollout.AppHost.Testing;
 using Rollout.ServiceDefaults.Connections;
 using Rollout.ServiceDefaults.Local;
 using Rollout.ServiceDefaults.Passwords;
@@ -74,10 +73,13 @@ public sealed class TemplateCacheTests
         using var elsewhere = new TemporaryDirectory();
         var blocker = Path.Combine(elsewhere.Path, "not-a-directory");
         await File.WriteAllTextAsync(blocker, "");
-        var error = await Assert.ThrowsAnyAsync<Exception>(() => RolloutTestingBuilder.Create()
-            .WithTemplateCache(Path.Combine(blocker, "templates")).WithStateDirectory(state.Path).StartAsync());
-        Assert.Contains("Cannot store the", error.Message);
-        Assert.Contains("--no-template-cache", error.Message);
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => EstateTestHost.StartAsync(new EstateTestOptions
+        {
+            TemplateCache = Path.Combine(blocker, "templates"),
+            StateDirectory = state.Path,
+        }));
+        Assert.Contains("Cannot store the", error.ToString());
+        Assert.Contains("--no-template-cache", error.ToString());
     }
 
     [Fact]
@@ -95,7 +97,7 @@ public sealed class TemplateCacheTests
     /// <summary>Starts a stack (cold: new state directory), checks the admin logins work, and returns its secrets.</summary>
     private static async Task<Collected> StartAndCollectAsync(string cache, string state)
     {
-        await using var stack = await RolloutTestingBuilder.Create().WithTemplateCache(cache).WithStateDirectory(state).StartAsync();
+        await using var stack = await EstateTestHost.StartAsync(new EstateTestOptions { TemplateCache = cache, StateDirectory = state });
         var passwords = new Dictionary<string, string>();
         foreach (var server in Servers)
             passwords[server] = (await stack.Secrets.GetAsync(LocalSecretNames.AdminPassword(server), CancellationToken.None))!.Reveal();

@@ -8,7 +8,8 @@ public sealed class ApplicationModelTests
 {
     private static RolloutApplicationBuilder Builder()
     {
-        var builder = RolloutApplication.CreateBuilder(new AppHostOptions { EstatePath = new AppHostOptions().ResolveEstatePath(AppContext.BaseDirectory) });
+        var estate = Topology.Loading.EstateLoader.LoadFile(Topology.Loading.EstateLoader.Locate(AppContext.BaseDirectory));
+        var builder = new RolloutApplicationBuilder(estate, estate.Environment("local"));
         builder.AddEstate();
         return builder;
     }

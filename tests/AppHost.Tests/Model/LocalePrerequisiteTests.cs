@@ -6,7 +6,7 @@ namespace Rollout.AppHost.Tests.Model;
 public sealed class LocalePrerequisiteTests
 {
     private static Topology.Model.Estate Estate() =>
-        RolloutApplication.CreateBuilder(new AppHostOptions { EstatePath = new AppHostOptions().ResolveEstatePath(AppContext.BaseDirectory) }).Estate;
+        Topology.Loading.EstateLoader.LoadFile(Topology.Loading.EstateLoader.Locate(AppContext.BaseDirectory));
 
     [Fact]
     public void The_required_locales_come_from_the_estate()

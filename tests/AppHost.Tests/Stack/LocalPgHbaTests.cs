@@ -19,11 +19,11 @@ public sealed class LocalPgHbaTests(StackFixture fixture)
 {
     private const string ServerName = "external-postgres";
 
-    private Testing.TestingStack Stack => fixture.Stack;
+    private EstateTestHost Stack => fixture.Stack;
 
     private ServerEndpoint Admin => Stack.Endpoint(ServerName);
 
-    private string HbaPath => Path.Combine(Stack.Application.Layout.Data(ServerName), "pg_hba.conf");
+    private string HbaPath => Path.Combine(Stack.Runtime.Layout.Data(ServerName), "pg_hba.conf");
 
     [Fact]
     public async Task The_local_rules_are_the_published_production_rules_with_the_app_server_at_127_0_0_1()

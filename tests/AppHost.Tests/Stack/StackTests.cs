@@ -1,8 +1,8 @@
 using System.Net.Sockets;
+using Aspire.Hosting.ApplicationModel;
 using MySqlConnector;
 using Npgsql;
 using Rollout.AppHost.Local.Redis;
-using Rollout.AppHost.Orchestration;
 using Rollout.ServiceDefaults.Connections;
 using Rollout.ServiceDefaults.Local;
 using Rollout.Topology.Model;
@@ -12,17 +12,19 @@ namespace Rollout.AppHost.Tests.Stack;
 [Collection("stack")]
 public sealed class StackTests(StackFixture fixture)
 {
-    private Testing.TestingStack Stack => fixture.Stack;
+    private EstateTestHost Stack => fixture.Stack;
 
     [Fact]
     public async Task Every_server_of_the_local_environment_is_running_and_answers()
     {
         var binding = await Stack.BindAsync();
         Assert.Equal(Stack.Estate.Servers.Select(s => s.Name).Order(), binding.Servers.Keys.Order());
-        foreach (var server in Stack.Model.Servers)
+        foreach (var server in Stack.Estate.EnabledServers(Stack.Runtime.Environment))
         {
-            Assert.Equal(ResourceStates.Running, Stack.Resource(server.Name).State);
-            Assert.NotNull(Stack.Resource(server.Name).Pid);
+            Assert.True(Stack.App.ResourceNotifications.TryGetCurrentState(server.Name, out var state));
+            Assert.Equal(KnownResourceStates.Running, state.Snapshot.State?.Text);
+            Assert.Equal(Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy, state.Snapshot.HealthStatus);
+            Assert.NotNull(Stack.ServerPid(server.Name));
         }
         Assert.Equal(1L, Convert.ToInt64(await ScalarAsync(Stack.Endpoint("external-mariadb"), "SELECT 1")));
         Assert.Equal(1L, Convert.ToInt64(await ScalarAsync(Stack.Endpoint("external-postgres"), "SELECT 1")));

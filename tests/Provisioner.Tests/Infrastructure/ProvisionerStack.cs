@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Rollout.AppHost.Testing;
+using Rollout.TestSupport.Estate;
 using Rollout.Provisioner.Commands;
 using Rollout.ServiceDefaults.Local;
 using Rollout.ServiceDefaults.Secrets;
@@ -14,7 +14,7 @@ namespace Rollout.Provisioner.Tests.Infrastructure;
 public sealed record StackServer(string Name, int Port, Secret AdminPassword);
 
 /// <summary>
-/// The local replica the Provisioner acts on in tests, started by the shared testing builder (real
+/// The local replica the Provisioner acts on in tests, started through Aspire.Hosting.Testing (EstateTestHost) (real
 /// MariaDB/PostgreSQL processes with TLS, the Plesk stand-in seeded with its five databases). The
 /// Provisioner itself is not run by the stack: each test runs it. The tests' own changes (drift made
 /// by hand, the Plesk general log) go through the real mariadb/psql clients as the local admin.
@@ -25,7 +25,7 @@ public sealed class ProvisionerStack : IAsyncLifetime
     public const string MariaDbName = "external-mariadb";
     public const string PostgreSqlName = "external-postgres";
 
-    private TestingStack _stack = null!;
+    private EstateTestHost _stack = null!;
     private bool _admittedAdmin;
 
     /// <summary>Scratch space of the tests (estate variants, copied state directories).</summary>
@@ -41,7 +41,7 @@ public sealed class ProvisionerStack : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _stack = await RolloutTestingBuilder.Create().StartAsync();
+        _stack = await EstateTestHost.StartAsync();
         Plesk = await ServerAsync(PleskName);
         MariaDb = await ServerAsync(MariaDbName);
         PostgreSql = await ServerAsync(PostgreSqlName);

@@ -1,6 +1,6 @@
 using MySqlConnector;
 using Npgsql;
-using Rollout.AppHost.Testing;
+using Rollout.TestSupport.Estate;
 using Rollout.Provisioner.Secrets.Rotation;
 using Rollout.ServiceDefaults.Connections;
 using Rollout.ServiceDefaults.Passwords;
@@ -10,7 +10,7 @@ using Rollout.Topology.Model;
 namespace Rollout.Provisioner.Tests.Secrets;
 
 /// <summary>
-/// The local stack (testing builder) plus a TEST FIXTURE: the service users the rotation tests rotate
+/// The local estate (Aspire.Hosting.Testing, EstateTestHost) plus a TEST FIXTURE: the service users the rotation tests rotate
 /// (svc_crm and svc_n8n on external-mariadb, svc_idp on external-postgres), created here with a few
 /// statements as the Provisioner would, their passwords put in the local secret store. Rotation of
 /// users on the Plesk replica is refused, so these live on the managed servers.
@@ -20,13 +20,13 @@ public sealed class RotationStackFixture : IAsyncLifetime
     public static readonly string[] MariaDbUsers = ["svc_crm", "svc_n8n"];
     public const string PostgreSqlUser = "svc_idp";
 
-    public TestingStack Stack { get; private set; } = null!;
+    public EstateTestHost Stack { get; private set; } = null!;
 
     public Estate Estate => Stack.Estate;
 
     public async Task InitializeAsync()
     {
-        Stack = await RolloutTestingBuilder.Create(SecretsTestSupport.EstatePath).StartAsync();
+        Stack = await EstateTestHost.StartAsync(new EstateTestOptions { EstatePath = SecretsTestSupport.EstatePath });
         try
         {
             foreach (var user in MariaDbUsers) await CreateMariaDbUserAsync(Database(user));

@@ -1,4 +1,4 @@
-using Rollout.AppHost.Testing;
+using Rollout.TestSupport.Estate;
 using Rollout.Provisioner.Applying;
 using Rollout.Provisioner.Passwords;
 using Rollout.Provisioner.Planning;
@@ -12,13 +12,13 @@ using Rollout.Topology.Model;
 namespace Rollout.SmokeRunner.Tests.Fixtures;
 
 /// <summary>
-/// A running local stack (the AppHost's testing builder: real servers, torn down after) with the estate provisioned
+/// A running local stack (Aspire.Hosting.Testing through EstateTestHost: real servers, torn down after) with the estate provisioned
 /// by the real Provisioner (plan, then apply): the correctly provisioned estate every failure test
 /// breaks one thing of, and repairs afterwards.
 /// </summary>
 public sealed class ProvisionedEstateFixture : IAsyncLifetime
 {
-    private TestingStack? _stack;
+    private EstateTestHost? _stack;
 
     public string EstatePath { get; } = EstateLoader.Locate(AppContext.BaseDirectory);
 
@@ -33,7 +33,7 @@ public sealed class ProvisionedEstateFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        _stack = await RolloutTestingBuilder.Create(EstatePath).StartAsync(timeout.Token);
+        _stack = await EstateTestHost.StartAsync(new EstateTestOptions { EstatePath = EstatePath }, timeout.Token);
         Estate = _stack.Estate;
         Binding = await _stack.BindAsync(timeout.Token);
         var passwords = ServicePasswords.Generating(_stack.Secrets);
@@ -56,11 +56,11 @@ public sealed class ProvisionedEstateFixture : IAsyncLifetime
         return new SmokeRunOutput(exit, output.ToString(), error.ToString());
     }
 
-    /// <summary>Stops one server of the stack (by its own process, through the AppHost's orchestrator).</summary>
+    /// <summary>Stops one server of the stack (Aspire's stop command, as the dashboard's Stop button).</summary>
     public async Task StopServerAsync(string server)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await _stack!.Application.Orchestrator.Servers[server].StopAsync(timeout.Token);
+        await _stack!.StopServerAsync(server, timeout.Token);
     }
 
     /// <summary>Runs statements as the managed server's admin account (to break, then repair, one thing).</summary>

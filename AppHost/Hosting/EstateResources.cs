@@ -1,0 +1,10 @@
+using Aspire.Hosting.ApplicationModel;
+
+namespace Rollout.AppHost.Hosting;
+
+/// <summary>What <see cref="EstateBuilderExtensions.AddEstate"/> added: the servers (to wait for) and the databases (to reference).</summary>
+public sealed record EstateResources(
+    EstateRuntime? Runtime,
+    string EstatePath,
+    IReadOnlyList<IResourceBuilder<IResourceWithConnectionString>> Servers,
+    IReadOnlyList<IResourceBuilder<EstateDatabaseResource>> Databases);
