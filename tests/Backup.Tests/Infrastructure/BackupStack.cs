@@ -1,14 +1,14 @@
 using System.CommandLine;
-using Rollout.AppHost.Testing;
 using Rollout.Backup.Cli;
 using Rollout.ServiceDefaults.Local;
 using Rollout.Topology.Binding;
 using Rollout.Topology.Model;
+using Rollout.TestSupport.Estate;
 
 namespace Rollout.Backup.Tests.Infrastructure;
 
 /// <summary>
-/// The one fixture of the backup tests: a local estate started by the testing builder, provisioned by the real
+/// The one fixture of the backup tests: a local estate started through Aspire.Hosting.Testing (EstateTestHost), provisioned by the real
 /// Provisioner (which creates the backup accounts), seeded with the edge-case data of <see cref="SeedData"/>. Tests
 /// run the Backup CLI in-process against it; tests that damage a repository use a copy of the state directory,
 /// which has a repository of its own.
@@ -18,7 +18,7 @@ public sealed class BackupStack : IAsyncLifetime
     public const string MariaDbServer = "external-mariadb";
     public const string PostgreSqlServer = "external-postgres";
 
-    private TestingStack _stack = null!;
+    private EstateTestHost _stack = null!;
 
     public string StateDirectory => _stack.StateDirectory;
     public Estate Estate => _stack.Estate;
@@ -27,7 +27,7 @@ public sealed class BackupStack : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _stack = await RolloutTestingBuilder.Create().StartAsync();
+        _stack = await EstateTestHost.StartAsync();
         var apply = await ProvisionAsync();
         if (apply.Exit != 0) throw new InvalidOperationException("Provisioner apply failed: " + apply.Output);
         await SeedData.SeedAsync(this);

@@ -1,4 +1,5 @@
-using Rollout.AppHost.Testing;
+using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 using Rollout.Monitor.Cli;
 using Rollout.Provisioner.Applying;
 using Rollout.Provisioner.Passwords;
@@ -8,18 +9,19 @@ using Rollout.ServiceDefaults.Secrets;
 using Rollout.Topology.Binding;
 using Rollout.Topology.Loading;
 using Rollout.Topology.Model;
+using Rollout.TestSupport.Estate;
 
 namespace Rollout.Monitor.Tests.Fixtures;
 
 /// <summary>
-/// The one fixture of the Monitor tests: the local estate started by the AppHost's testing builder (real MariaDB,
+/// The one fixture of the Monitor tests: the local estate started through Aspire.Hosting.Testing (EstateTestHost) (real MariaDB,
 /// PostgreSQL, Redis with TLS) and provisioned by the real Provisioner, so every service user exists and can log in.
 /// Its surface is what the lead ports to Aspire.Hosting.Testing: the binding, the state directory, the estate,
 /// stopping and starting a server, and admin SQL to break (and repair) one thing by hand.
 /// </summary>
 public sealed class MonitoredEstate : IAsyncLifetime
 {
-    private TestingStack? _stack;
+    private EstateTestHost? _stack;
 
     public string EstatePath { get; } = EstateLoader.Locate(AppContext.BaseDirectory);
 
@@ -34,7 +36,7 @@ public sealed class MonitoredEstate : IAsyncLifetime
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        _stack = await RolloutTestingBuilder.Create(EstatePath).StartAsync(timeout.Token);
+        _stack = await EstateTestHost.StartAsync(new EstateTestOptions { EstatePath = EstatePath }, timeout.Token);
         Binding = await _stack.BindAsync(timeout.Token);
         var passwords = ServicePasswords.Generating(_stack.Secrets);
         var plan = await new EnvironmentPlanner(Binding, passwords).PlanAsync(prune: true, timeout.Token);
@@ -46,20 +48,21 @@ public sealed class MonitoredEstate : IAsyncLifetime
         if (_stack is not null) await _stack.DisposeAsync();
     }
 
-    /// <summary>Stops one server process (as a crash or an operator would), through the AppHost's orchestrator.</summary>
+    /// <summary>Stops one server process (as an operator would), through Aspire's stop command.</summary>
     public async Task StopServerAsync(string server)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-        await _stack!.Application.Orchestrator.Servers[server].StopAsync(timeout.Token);
+        await _stack!.StopServerAsync(server, timeout.Token);
     }
 
     /// <summary>Starts a stopped server again on its port and data, returning once it answers a TLS login.</summary>
     public async Task StartServerAsync(string server)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var local = _stack!.Application.Orchestrator.Servers[server];
-        await local.StartAsync(timeout.Token);
-        while (!await local.IsHealthyAsync(timeout.Token)) await Task.Delay(200, timeout.Token);
+        var result = await _stack!.App.Services.GetRequiredService<ResourceCommandService>()
+            .ExecuteCommandAsync(server, KnownResourceCommands.StartCommand, timeout.Token);
+        if (!result.Success) throw new InvalidOperationException($"Starting '{server}' failed: {result.Message}");
+        await _stack.WaitForHealthyAsync(server, timeout.Token);
     }
 
     /// <summary>Runs statements as the server's local admin account (to break, then repair, one thing by hand).</summary>
