@@ -80,11 +80,13 @@ public sealed class EnvironmentPlanner(EnvironmentBinding binding, ServicePasswo
                 BackupAccount = binding.Estate.Backup.Account,
             });
         }
+        // Missing variables are an environment that cannot be bound, like a missing MYSQL_HOST: invalid input (exit code 3).
         if (missing.Count > 0)
-            throw new ProvisioningException(
-                $"Nothing was changed: service passwords missing from {passwords.Description}:{Environment.NewLine}  " +
-                string.Join(Environment.NewLine + "  ", missing) +
-                $"{Environment.NewLine}Set them (in CI: the GitHub environment secrets of '{binding.Name}'); generate one with `openssl rand -base64 32`.");
+            throw new BindingException(binding.Name,
+            [
+                .. missing.Select(m => $"service password {m} is missing from {passwords.Description}"),
+                $"Nothing was changed. Set them (in CI: the GitHub environment secrets of '{binding.Name}'); generate one with `openssl rand -base64 32`.",
+            ]);
         return servers;
     }
 }

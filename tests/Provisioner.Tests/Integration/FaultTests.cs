@@ -108,7 +108,9 @@ public sealed class FaultTests(ProvisionerStack stack) : IAsyncLifetime
         variables.Remove("PG_IDP_DB_PASS");
 
         var missing = await stack.ProvisionerAsync(variables, "apply", "--env", "staging");
-        Assert.Equal(1, missing.ExitCode);
+        Assert.Equal(ExitCodes.InvalidInput, missing.ExitCode); // an environment missing its variables: invalid input, nothing done
+        Assert.Contains("Environment 'staging' cannot be bound", missing.Error);
+        Assert.Contains("Nothing was changed", missing.Error);
         Assert.Contains("MO_CRM_DB_PASS (password of svc_crm on external-mariadb)", missing.Error);
         Assert.Contains("PG_IDP_DB_PASS (password of svc_idp on external-postgres)", missing.Error);
         await stack.AssertNothingCreatedAsync();
