@@ -8,7 +8,8 @@ namespace Rollout.ServiceDefaults.Local;
 /// <summary>
 /// Binds the `local` environment to the running AppHost: endpoints from what Aspire injects into a project resource
 /// (ConnectionStrings__&lt;server&gt;), else from resources.json (a script or a standalone run); admin credentials from the
-/// local secret store. The existing (Plesk) server gets no admin account.
+/// local secret store. The existing (Plesk) replica's admin is bound too: the Provisioner and the SmokeRunner use it only
+/// through a read-only session (DatabaseConnectionFactory.OpenReadOnlyAdminAsync), as they would a production Plesk admin.
 /// </summary>
 public static class LocalEnvironmentBinder
 {
@@ -32,7 +33,7 @@ public static class LocalEnvironmentBinder
                 : snapshot.Resources.FirstOrDefault(r => r.Name == server.Name);
             if (resource?.Host is null || resource.Port is null)
                 throw new InvalidOperationException($"{Path.Combine(stateDirectory, ResourceSnapshot.FileName)}: server '{server.Name}' is not running. Start the stack with `dotnet run --project AppHost`.");
-            var adminPassword = server.Existing || !server.IsDatabaseServer
+            var adminPassword = !server.IsDatabaseServer
                 ? null
                 : await store.GetAsync(LocalSecretNames.AdminPassword(server.Name), cancellationToken);
             servers[server.Name] = new ServerEndpoint(server, resource.Host, resource.Port.Value,

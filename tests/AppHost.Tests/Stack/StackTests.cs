@@ -164,11 +164,13 @@ public sealed class StackTests(StackFixture fixture)
     }
 
     [Fact]
-    public async Task The_binding_exposes_no_admin_for_the_existing_server_and_resources_json_no_secret()
+    public async Task The_binding_exposes_the_admins_and_resources_json_no_secret()
     {
         var binding = await Stack.BindAsync();
-        Assert.Null(binding.Servers["plesk"].AdminUser);
-        Assert.Null(binding.Servers["plesk"].AdminPassword);
+        // The Plesk replica's admin is bound for read-only sessions (baseline, documented accounts), like a production Plesk admin.
+        Assert.Equal(LocalSecretNames.AdminUser, binding.Servers["plesk"].AdminUser);
+        Assert.NotNull(binding.Servers["plesk"].AdminPassword);
+        Assert.Null(binding.Servers["redis"].AdminUser);
         Assert.Equal(LocalSecretNames.AdminUser, binding.Servers["external-mariadb"].AdminUser);
         Assert.Equal(Stack.CaCertificatePath, binding.Servers["external-postgres"].CaFile);
 
