@@ -17,8 +17,8 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 maria_port=$(free_port); pg_port=$(free_port)
 dotnet "$apphost" --state-dir "$state" --no-dashboard --port "plesk=$(free_port)" --port "external-mariadb=$maria_port" \
   --port "external-postgres=$pg_port" --port "redis=$(free_port)" >"$state.log" 2>&1 &
-apphost_pid=$!
-trap 'kill -INT $apphost_pid 2>/dev/null; wait $apphost_pid 2>/dev/null; rm -rf "$state" "$state.log"' EXIT
+apphost_pid=$!   # TERM stops it: a background job of a script ignores SIGINT
+trap 'kill -TERM $apphost_pid 2>/dev/null; wait $apphost_pid 2>/dev/null; rm -rf "$state" "$state.log"' EXIT
 secret() { jq -r --arg n "$1" '.[$n] // empty' "$state/secrets.json" 2>/dev/null || true; }
 for _ in $(seq 600); do [ -n "$(secret EXTERNAL_POSTGRES_BACKUP_PASS)" ] && break; sleep 1; done
 [ -n "$(secret EXTERNAL_POSTGRES_BACKUP_PASS)" ] || { echo "the estate did not come up and get provisioned: $state.log" >&2; exit 1; }
