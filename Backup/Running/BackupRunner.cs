@@ -54,6 +54,12 @@ public sealed class BackupRunner(BackupContext context)
             pipeFailure = e.Message;
             dump.Process.Kill(entireProcessTree: true);
         }
+        catch (OperationCanceledException)
+        {
+            // Stopped (Ctrl+C, worker shutdown): restic must not commit what arrived so far; its snapshot would be untagged anyway.
+            restic.Kill(entireProcessTree: true);
+            throw;
+        }
         finally
         {
             try { restic.StandardInput.Close(); } catch (IOException) { /* restic already gone; its exit code tells */ }

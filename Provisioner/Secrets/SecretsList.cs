@@ -27,6 +27,7 @@ public static class SecretsList
             foreach (var problem in catalogue.Problems) await output.WriteLineAsync($"  problem: {problem}");
             var missing = resolved.Count(r => !r.IsPresent);
             await output.WriteLineAsync(missing == 0 ? "All present." : $"{missing} missing.");
+            await BackupSecretsList.WriteAsync(output, estate, environment, state, variables, cancellationToken);
             return 0;
         }));
         return command;

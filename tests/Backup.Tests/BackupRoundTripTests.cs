@@ -77,6 +77,38 @@ public sealed class BackupRoundTripTests(BackupStack stack)
     }
 
     [Fact]
+    public async Task Restore_test_exits_non_zero_naming_the_table_when_the_restore_differs_from_the_manifest()
+    {
+        var state = stack.CopyStateDirectory();
+        Assert.Equal(0, (await stack.BackupInAsync(state, null, "run", "--database", SeedData.MariaDbDatabase)).Exit);
+        // The manifest says the backup held one contact more than the dump does: what a dump that silently lost rows looks like.
+        var repository = (await Repositories.ContextAsync(stack, state)).Repository;
+        var catalog = await Running.BackupCatalog.ReadAsync(repository, default);
+        var backup = catalog.Good(SeedData.MariaDbDatabase).Single();
+        var manifest = await catalog.ManifestAsync(backup, default);
+        var doctored = manifest with
+        {
+            Content = manifest.Content with { Tables = [.. manifest.Content.Tables.Select(t => t.Name == "contacts" ? t with { Rows = t.Rows + 1 } : t)] },
+        };
+        await repository.ForgetAsync([backup.ManifestSnapshot!.Id], default);
+        using (var store = Repository.ToolProcess.Start("restic", repository.Arguments(["backup", "--stdin", "--stdin-filename", $"{SeedData.MariaDbDatabase}.manifest.json",
+                   "--host", "rollout-local", "--tag", string.Join(',', backup.ManifestSnapshot.Tags!)]), repository.Environment, redirectInput: true))
+        {
+            await store.StandardInput.WriteAsync(doctored.ToJson());
+            store.StandardInput.Close();
+            await store.StandardOutput.ReadToEndAsync();
+            await store.WaitForExitAsync();
+            Assert.Equal(0, store.ExitCode);
+        }
+
+        var test = await stack.BackupInAsync(state, null, "restore-test", "--database", SeedData.MariaDbDatabase);
+
+        Assert.Equal(1, test.Exit);
+        Assert.Contains($"FAILED restore-test {SeedData.MariaDbDatabase} ({backup.Dump.ShortId}): table contacts: {SeedData.ContactRows} rows restored, the backup had {SeedData.ContactRows + 1}", test.Error);
+        Assert.DoesNotContain("table audit", test.Error);
+    }
+
+    [Fact]
     public async Task A_restore_that_differs_from_the_manifest_names_the_table()
     {
         var expected = new DatabaseContent([new TableChecksum("contacts", 5, "1:2"), new TableChecksum("audit", 5, "3:4")], ["v"], ["t"], ["PROCEDURE p"], []);

@@ -45,3 +45,27 @@ public sealed class SecretsTests(BackupStack stack)
         Assert.True(output.ToString().Contains("BACKUP_REPOSITORY_PASSWORD is not set", StringComparison.Ordinal), output.ToString());
     }
 }
+
+/// <summary>The Provisioner's `secrets list` shows the backup secrets and the key-loss warning after the plan's list.</summary>
+[Collection(BackupCollection.Name)]
+public sealed class ProvisionerSecretsListTests(BackupStack stack)
+{
+    [Fact]
+    public async Task Provisioner_secrets_list_names_the_backup_secrets_and_warns_about_losing_the_key()
+    {
+        var state = stack.CopyStateDirectory();
+        Assert.Equal(0, (await stack.BackupInAsync(state, null, "secrets")).Exit); // creates the local repository keys
+        var output = new StringWriter();
+        var root = new System.CommandLine.RootCommand();
+        foreach (var command in Provisioner.Secrets.SecretsCommands.Create(_ => null)) root.Subcommands.Add(command);
+        var exit = await root.Parse(["secrets", "list", "--env", "local", "--estate", stack.Estate.SourcePath, "--state-dir", state])
+            .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = output, Error = output });
+
+        Assert.True(exit == 0, output.ToString());
+        Assert.Matches($@"{BackupSecrets.RepositoryPassword}\s+present\s+key of the restic repository", output.ToString());
+        Assert.Matches(@"EXTERNAL_POSTGRES_BACKUP_PASS\s+present", output.ToString());
+        Assert.Contains("warning: Losing BACKUP_REPOSITORY_PASSWORD", output.ToString());
+        var key = await LocalSecretStore.InStateDirectory(state).GetAsync(BackupSecrets.RepositoryPassword, default);
+        Assert.DoesNotContain(key!.Reveal(), output.ToString());
+    }
+}
