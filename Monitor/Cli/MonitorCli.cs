@@ -118,7 +118,7 @@ public static class MonitorCli
                 binding = RemoteEnvironmentBinder.Bind(estate, environment.Name, System.Environment.GetEnvironmentVariable);
                 secrets = new EnvironmentVariableSecretSource();
             }
-            var backupStatus = parse.GetValue(options.BackupStatus)?.FullName ?? Path.Combine(stateDirectory, Backups.BackupStatusFile.FileName);
+            var backupStatus = parse.GetValue(options.BackupStatus)?.FullName ?? Path.Combine(stateDirectory, Backups.BackupStatusFile.RelativePath);
             var settings = new ProbeSettings(parse.GetValue(options.Timeout), TimeSpan.FromMinutes(5), backupStatus);
             return new Bound(binding, secrets, settings);
         }

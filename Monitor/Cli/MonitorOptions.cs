@@ -50,7 +50,7 @@ internal sealed class MonitorOptions
 
     public Option<FileInfo?> BackupStatus { get; } = new("--backup-status")
     {
-        Description = "The Backup worker's status file (default: <state dir>/backup-status.json).",
+        Description = "The Backup worker's last-success file (default: <state dir>/backup/last-success.json).",
     };
 
     public MonitorOptions()

@@ -59,18 +59,15 @@ public sealed class ServeAndBackupTests(MonitoredEstate estate) : IDisposable
     }
 
     [Fact]
-    public async Task The_newest_good_backup_per_database_and_tier_gives_its_age_failed_runs_do_not_count()
+    public async Task The_last_success_per_database_and_tier_gives_its_age_and_unknown_databases_are_ignored()
     {
         var now = DateTimeOffset.UtcNow;
-        var status = Path.Combine(_directory, "backup-status.json");
+        // The format the Backup worker writes (Backup/Scheduling/LastSuccessFile): only successes are recorded.
+        var status = Path.Combine(_directory, "last-success.json");
         await File.WriteAllTextAsync(status, $$"""
-            { "version": 1, "backups": [
-              { "database": "mo_crm", "tier": "daily", "completedAt": "{{now.AddHours(-30):O}}", "status": "ok" },
-              { "database": "mo_crm", "tier": "daily", "completedAt": "{{now.AddHours(-6):O}}", "status": "ok" },
-              { "database": "mo_crm", "tier": "daily", "completedAt": "{{now.AddHours(-1):O}}", "status": "failed" },
-              { "database": "mo_idp", "tier": "weekly", "completedAt": "{{now.AddDays(-3):O}}", "status": "ok" },
-              { "database": "mo_unknown", "tier": "daily", "completedAt": "{{now:O}}", "status": "ok" }
-            ] }
+            { "mo_crm": { "daily": "{{now.AddHours(-6):O}}", "weekly": "{{now.AddDays(-2):O}}" },
+              "mo_idp": { "weekly": "{{now.AddDays(-3):O}}" },
+              "mo_unknown": { "daily": "{{now:O}}" } }
             """);
 
         var run = await estate.MonitorAsync("once", "--backup-status", status);
@@ -78,6 +75,7 @@ public sealed class ServeAndBackupTests(MonitoredEstate estate) : IDisposable
         Assert.Equal(1, Exposition.Value(run.Output, "rollout_backup_status_up"));
         Assert.InRange(Exposition.Value(run.Output, "rollout_backup_age_seconds", ("database", "mo_crm"), ("tier", "daily"))!.Value, 6 * 3600 - 5, 6 * 3600 + 120);
         Assert.Equal(now.AddHours(-6).ToUnixTimeSeconds(), Exposition.Value(run.Output, "rollout_backup_newest_timestamp_seconds", ("database", "mo_crm"), ("tier", "daily")));
+        Assert.InRange(Exposition.Value(run.Output, "rollout_backup_age_seconds", ("database", "mo_crm"), ("tier", "weekly"))!.Value, 2 * 86400 - 5, 2 * 86400 + 120);
         Assert.InRange(Exposition.Value(run.Output, "rollout_backup_age_seconds", ("database", "mo_idp"), ("tier", "weekly"))!.Value, 3 * 86400 - 5, 3 * 86400 + 120);
         Assert.DoesNotContain("mo_unknown", run.Output);
     }
@@ -85,8 +83,8 @@ public sealed class ServeAndBackupTests(MonitoredEstate estate) : IDisposable
     [Fact]
     public async Task A_malformed_backup_status_file_shows_as_status_down_and_the_databases_are_still_probed()
     {
-        var status = Path.Combine(_directory, "backup-status.json");
-        await File.WriteAllTextAsync(status, "{ \"version\": 1, \"backups\": [ { \"database\": ");
+        var status = Path.Combine(_directory, "last-success.json");
+        await File.WriteAllTextAsync(status, "{ \"mo_crm\": { \"daily\": ");
 
         var run = await estate.MonitorAsync("once", "--backup-status", status);
 
