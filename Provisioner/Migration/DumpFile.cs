@@ -19,12 +19,14 @@ public static partial class DumpFile
     public static async Task<DumpSummary> TakeAsync(MigrationPair pair, string directory, int expectedTables, CancellationToken cancellationToken)
     {
         var path = Path.Combine(directory, $"{pair.Name}.source.sql");
+        // Created private first: mariadb-dump truncates and keeps the mode, so the data is never readable by others.
+        await using (File.Create(path)) { }
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         var result = await ClientTool.RunAsync("mariadb-dump", pair.Source, pair.ServiceUser, pair.ServicePassword,
             ["--single-transaction", "--skip-lock-tables", "--routines", "--triggers", "--events", "--no-tablespaces", "--hex-blob", "--default-character-set=utf8mb4",
              "--result-file=" + path, pair.Name], null, cancellationToken);
         if (result.ExitCode != 0)
             throw new MigrationFailedException($"backup of {pair.Source.Name}.{pair.Name} failed (mariadb-dump exit {result.ExitCode}): {result.Error}. Nothing was copied.");
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         int tables = 0, data = 0;
         string last = "";
@@ -47,6 +49,8 @@ public static partial class DumpFile
     public static async Task<SortedList<int, string>> WriteRestoreScriptAsync(string dump, string script, DefinerMap definers, CancellationToken cancellationToken)
     {
         var sections = new SortedList<int, string>();
+        await using (File.Create(script)) { }
+        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         await using var writer = new StreamWriter(script, false, new System.Text.UTF8Encoding(false));
         var number = 0;
         foreach (var line in File.ReadLines(dump))
@@ -59,7 +63,6 @@ public static partial class DumpFile
             else if (line.StartsWith("-- Dumping routines", StringComparison.Ordinal)) sections[number] = "(routines)";
             await writer.WriteLineAsync(line.StartsWith("INSERT INTO ", StringComparison.Ordinal) ? line : definers.Rewrite(line));
         }
-        File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         return sections;
     }
 }

@@ -21,7 +21,10 @@ public sealed class MigrationEstate(ProvisionerStack stack)
     public string WorkDirectory { get; } = Directory.CreateTempSubdirectory("rollout-migration-").FullName;
 
     /// <summary>Runs the Provisioner (plan, apply, migrate) on the variant, bound to the stack's local environment.</summary>
-    public async Task<ProvisionerResult> RunAsync(params string[] args)
+    public Task<ProvisionerResult> RunAsync(params string[] args) => RunWithStateAsync(stack.StateDirectory, args);
+
+    /// <summary>As <see cref="RunAsync"/>, bound through another state directory (a copy with a server moved away).</summary>
+    public async Task<ProvisionerResult> RunWithStateAsync(string stateDirectory, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -30,7 +33,7 @@ public sealed class MigrationEstate(ProvisionerStack stack)
         root.Add(PlanCommand.Create(io));
         root.Add(ApplyCommand.Create(io));
         root.Add(MigrateCommand.Create(io));
-        string[] bound = [.. args, "--estate", EstatePath, "--env", "local", "--state-dir", stack.StateDirectory];
+        string[] bound = [.. args, "--estate", EstatePath, "--env", "local", "--state-dir", stateDirectory];
         if (args[0] == "migrate") bound = [.. bound, "--work-dir", WorkDirectory];
         var exit = await root.Parse(bound).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
         return new ProvisionerResult(exit, output.ToString(), error.ToString());

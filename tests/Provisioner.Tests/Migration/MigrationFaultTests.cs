@@ -119,6 +119,17 @@ public sealed class MigrationFaultTests(ProvisionerStack stack) : IAsyncLifetime
         await AssertSourceUntouchedAsync();
     }
 
+    [Fact]
+    public async Task A_source_that_cannot_be_reached_is_named_with_its_address()
+    {
+        var state = stack.CopyStateDirectory();
+        var port = ProvisionerStack.FreePort();
+        await ProvisionerStack.MoveServerAsync(state, ProvisionerStack.PleskName, port);
+        var result = await _estate.RunWithStateAsync(state, "migrate", "mo_votes", "--verify-only");
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"server 'plesk' at 127.0.0.1:{port} is unreachable", result.Error);
+    }
+
     [Theory]
     [InlineData("mo_crm", "databases.mo_crm has no migrateFrom")]
     [InlineData("mo_nothing", "database 'mo_nothing' is not in")]
