@@ -39,7 +39,9 @@ public sealed class BackupAccounts(EnvironmentBinding binding, ServicePasswords 
             }
             var statements = await StatementsAsync(endpoint, account, password, databases, cancellationToken);
             if (statements.Count == 0) continue;
-            await EngineCatalog.For(server.Engine).ExecuteAsync(endpoint, statements, _ => Task.CompletedTask, cancellationToken);
+            // Printed as apply prints its own statements (hashes masked), so every statement apply runs is shown and traced alike.
+            await EngineCatalog.For(server.Engine).ExecuteAsync(endpoint, statements,
+                statement => output.WriteLineAsync($"executed [{server.Name}] {statement.Display}"), cancellationToken);
             await output.WriteLineAsync($"backup account {account} on {server.Name}: created/updated (read-only on {databases.Count} database(s), password {secretName}).");
         }
     }
