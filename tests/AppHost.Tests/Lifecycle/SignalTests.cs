@@ -31,7 +31,7 @@ public sealed class SignalTests
         var start = new ProcessStartInfo("setsid") { WorkingDirectory = AppHostProcess.RepositoryRoot };
         // setsid execs sh (a new session and process group whose id is this pid), sh execs the AppHost with its output in a file.
         foreach (var argument in new[] { "sh", "-c", "out=$1; shift; exec \"$@\" >\"$out\" 2>&1 </dev/null", "sh", output,
-                     Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", dll, "--state-dir", Path.Combine(state.Path, "state"), "--no-dashboard" })
+                     Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", dll, "--state-dir", state.Path, "--no-dashboard" })
             start.ArgumentList.Add(argument);
         foreach (var argument in ports) start.ArgumentList.Add(argument);
         if (phase != Phase.ProjectsRunning) start.ArgumentList.Add("--no-projects");
@@ -51,7 +51,7 @@ public sealed class SignalTests
                 Assert.True(DateTime.UtcNow < deadline && !apphost.HasExited, $"never saw '{awaited}':{Environment.NewLine}{Output()}");
                 await Task.Delay(50);
             }
-            var started = ProcessScan.WithDescendants([.. await ServerPidsAsync(Path.Combine(state.Path, "state")), .. ProjectPids(state.Path)]);
+            var started = ProcessScan.WithDescendants([.. await ServerPidsAsync(state.Path), .. ProjectPids(state.Path)]);
 
             Assert.True(ChildProcessLauncher.SendSignal(-apphost.Id, signal), "the process group is gone before the signal");
 
