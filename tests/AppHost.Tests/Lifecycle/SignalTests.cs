@@ -42,7 +42,7 @@ public sealed class SignalTests
             var awaited = phase switch
             {
                 Phase.Starting => "plesk: Starting",
-                Phase.ProjectsRunning => "provisioner: Running",
+                Phase.ProjectsRunning => "smokerunner: Running",
                 _ => EstateProgressReporter.AllHealthyLine,
             };
             var deadline = DateTime.UtcNow.AddMinutes(2);
