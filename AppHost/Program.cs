@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Rollout.AppHost.Hosting;
 using Rollout.AppHost.Local;
 using Rollout.ServiceDefaults.Redaction;
@@ -24,6 +25,14 @@ try
     var app = builder.Build();
     if (estate.Runtime is { } runtime)
         Console.WriteLine($"Rollout AppHost: estate {estate.EstatePath}, state {runtime.Layout.Root}{(options.Fresh ? " (fresh)" : "")}");
+    // SIGINT and SIGTERM stop the host gracefully (Aspire's console lifetime); SIGHUP (a closed terminal, a supervisor)
+    // would end the process at once, so it gets the same graceful stop: the orchestrator stops every resource.
+    var lifetime = app.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>();
+    using var hangup = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGHUP, context =>
+    {
+        context.Cancel = true;
+        lifetime.StopApplication();
+    });
     await app.RunAsync();
     return 0;
 }

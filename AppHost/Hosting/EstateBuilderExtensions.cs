@@ -67,7 +67,7 @@ public static class EstateBuilderExtensions
     /// The state directory: --state-dir / ROLLOUT_STATE_DIR, else .rollout next to the estate file — unless, as root,
     /// the server accounts cannot reach that (a checkout in /root): then a directory under /var/lib/rollout, said once.
     /// </summary>
-    private static string ResolveStateDirectory(EstateOptions options, string estatePath)
+    public static string ResolveStateDirectory(EstateOptions options, string estatePath)
     {
         var chosen = options.ResolveStateDirectory(estatePath);
         if (options.StateDirectory is not null || StateDirectoryAccess.Blocker(chosen) is not { } blocker) return chosen;

@@ -25,7 +25,8 @@ public sealed class EstateProgressReporter(ResourceNotificationService notificat
             {
                 var name = update.Resource.Name;
                 if (!servers.Contains(name) && !projects.Contains(name)) continue;
-                var state = update.Snapshot.State?.Text ?? "Unknown";
+                var state = update.Snapshot.State?.Text;
+                if (string.IsNullOrEmpty(state)) continue;
                 if (servers.Contains(name) && update.Snapshot.HealthStatus == HealthStatus.Healthy && state == KnownResourceStates.Running)
                 {
                     state = "Running (healthy)";

@@ -48,29 +48,29 @@ public static class PublishedEstateExtensions
         switch (spec.Engine)
         {
             case Engine.MariaDb:
-            {
-                var password = builder.AddResource(ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{spec.Name}-password"));
-                var server = builder.AddResource(new MariaDbContainerResource(spec.Name, password.Resource))
-                    .WithImage(MariaDbContainerResource.Image, MariaDbContainerResource.Tag)
-                    .WithImageRegistry(MariaDbContainerResource.Registry)
-                    .WithEndpoint(targetPort: MariaDbContainerResource.TargetPort, scheme: "tcp", name: MariaDbContainerResource.EndpointName)
-                    .WithEnvironment("MARIADB_ROOT_PASSWORD", password)
-                    .WithVolume($"{spec.Name}-data", "/var/lib/mysql");
-                servers.Add(server);
-                return Address(server.Resource, server.Resource.PrimaryEndpoint);
-            }
+                {
+                    var password = builder.AddResource(ParameterResourceBuilderExtensions.CreateDefaultPasswordParameter(builder, $"{spec.Name}-password"));
+                    var server = builder.AddResource(new MariaDbContainerResource(spec.Name, password.Resource))
+                        .WithImage(MariaDbContainerResource.Image, MariaDbContainerResource.Tag)
+                        .WithImageRegistry(MariaDbContainerResource.Registry)
+                        .WithEndpoint(targetPort: MariaDbContainerResource.TargetPort, scheme: "tcp", name: MariaDbContainerResource.EndpointName)
+                        .WithEnvironment("MARIADB_ROOT_PASSWORD", password)
+                        .WithVolume($"{spec.Name}-data", "/var/lib/mysql");
+                    servers.Add(server);
+                    return Address(server.Resource, server.Resource.PrimaryEndpoint);
+                }
             case Engine.PostgreSql:
-            {
-                var server = builder.AddPostgres(spec.Name).WithImageTag("15").WithDataVolume($"{spec.Name}-data");
-                servers.Add(server);
-                return Address(server.Resource, server.Resource.PrimaryEndpoint);
-            }
+                {
+                    var server = builder.AddPostgres(spec.Name).WithImageTag("15").WithDataVolume($"{spec.Name}-data");
+                    servers.Add(server);
+                    return Address(server.Resource, server.Resource.PrimaryEndpoint);
+                }
             default:
-            {
-                var server = builder.AddRedis(spec.Name).WithImageTag("7").WithDataVolume($"{spec.Name}-data");
-                servers.Add(server);
-                return Address(server.Resource, server.Resource.PrimaryEndpoint);
-            }
+                {
+                    var server = builder.AddRedis(spec.Name).WithImageTag("7").WithDataVolume($"{spec.Name}-data");
+                    servers.Add(server);
+                    return Address(server.Resource, server.Resource.PrimaryEndpoint);
+                }
         }
     }
 

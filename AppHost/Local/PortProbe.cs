@@ -21,14 +21,23 @@ public static class PortProbe
         }
     }
 
-    /// <summary>A port the kernel just handed out as free (another process may still take it: callers retry).</summary>
+    /// <summary>
+    /// A free loopback port below Linux's ephemeral range (32768-60999): a port the kernel hands out for "any" is an
+    /// ephemeral one, which the orchestrator's own connections may take as their source port before the server binds it.
+    /// Another process may still take it: callers retry.
+    /// </summary>
     public static int FindFree()
     {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(20000, 32000);
+            if (IsFree("127.0.0.1", port)) return port;
+        }
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var fallback = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        return port;
+        return fallback;
     }
 
     public static void RequireFree(string host, int port, string resource)

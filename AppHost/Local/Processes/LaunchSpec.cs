@@ -3,6 +3,7 @@ namespace Rollout.AppHost.Local.Processes;
 /// <summary>Signals the AppHost sends (Linux numbers).</summary>
 public enum Signal
 {
+    Hangup = 1,
     Interrupt = 2,
     Quit = 3,
     Abort = 6,

@@ -42,4 +42,47 @@ public sealed class EstateProjectsTests
         await database.OpenAsync(timeout.Token);
         Assert.Equal("mo_crm", database.Database);
     }
+
+    /// <summary>
+    /// Issue 14 item 3: an estate file in a folder outside the repository (another organisation's: other database names)
+    /// drives the servers and the projects, which the AppHost finds from its own build and tells the estate and state directory.
+    /// </summary>
+    [Fact]
+    public async Task Another_estate_file_outside_the_repository_is_provisioned_and_smoke_green_and_none_of_rollout_yaml_appears()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        var elsewhere = Directory.CreateTempSubdirectory("rollout-other-estate-").FullName;
+        try
+        {
+            var repositoryEstate = Topology.Loading.EstateLoader.Locate(AppContext.BaseDirectory);
+            var other = Path.Combine(elsewhere, "rollout.yaml");
+            await File.WriteAllTextAsync(other, (await File.ReadAllTextAsync(repositoryEstate, timeout.Token)).Replace("mo_", "xo_", StringComparison.Ordinal), timeout.Token);
+            await using var estate = await EstateTestHost.StartAsync(new EstateTestOptions { EstatePath = other, RunProjects = true }, timeout.Token);
+
+            var provisioner = await estate.WaitForCompletionAsync("provisioner", timeout.Token);
+            Assert.True(provisioner == 0, $"provisioner exit code {provisioner}:{Environment.NewLine}{await estate.ConsoleLogAsync("provisioner")}");
+            var smokeRunner = await estate.WaitForCompletionAsync("smokerunner", timeout.Token);
+            Assert.True(smokeRunner == 0, $"smokerunner exit code {smokeRunner}:{Environment.NewLine}{await estate.ConsoleLogAsync("smokerunner")}");
+
+            foreach (var server in new[] { "plesk", "external-mariadb" })
+            {
+                await using var admin = (MySqlConnection)Rollout.ServiceDefaults.Connections.DatabaseConnectionFactory.Admin(estate.Endpoint(server),
+                    options: new Rollout.ServiceDefaults.Connections.ConnectionOptions(Pooling: false));
+                await admin.OpenAsync(timeout.Token);
+                await using var command = new MySqlCommand("SELECT GROUP_CONCAT(SCHEMA_NAME) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'mo\\_%'", admin);
+                Assert.Equal(DBNull.Value, await command.ExecuteScalarAsync(timeout.Token));
+                await using var ours = new MySqlCommand("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'xo\\_%'", admin);
+                Assert.True(Convert.ToInt64(await ours.ExecuteScalarAsync(timeout.Token)) > 0, $"no xo_ database on {server}");
+            }
+            await using var postgres = (Npgsql.NpgsqlConnection)Rollout.ServiceDefaults.Connections.DatabaseConnectionFactory.Admin(estate.Endpoint("external-postgres"), "postgres",
+                new Rollout.ServiceDefaults.Connections.ConnectionOptions(Pooling: false));
+            await postgres.OpenAsync(timeout.Token);
+            await using var databases = new Npgsql.NpgsqlCommand("SELECT string_agg(datname, ',') FROM pg_database WHERE datname LIKE 'mo\\_%'", postgres);
+            Assert.Equal(DBNull.Value, await databases.ExecuteScalarAsync(timeout.Token));
+        }
+        finally
+        {
+            Directory.Delete(elsewhere, recursive: true);
+        }
+    }
 }

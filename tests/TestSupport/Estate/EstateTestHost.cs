@@ -81,7 +81,8 @@ public sealed class EstateTestHost : IAsyncDisposable
                 foreach (var server in estate.EnabledServers(local)) await host.WaitForHealthyAsync(server.Name, timeout.Token);
                 return host;
             }
-            catch (Exception e) when (options.Ports is null && attempt < PortAttempts && e.ToString().Contains("is already in use", StringComparison.Ordinal))
+            catch (Exception e) when (options.Ports is null && attempt < PortAttempts
+                && (e.ToString().Contains("is already in use", StringComparison.Ordinal) || e.ToString().Contains("Address already in use", StringComparison.Ordinal)))
             {
                 // Another process took a free port between our probe and the server's bind: new ports.
                 await DisposeQuietlyAsync(logs, app);
