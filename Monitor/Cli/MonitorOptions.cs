@@ -53,6 +53,12 @@ internal sealed class MonitorOptions
         Description = "The Backup worker's status file (default: <state dir>/backup-status.json).",
     };
 
+    /// <summary>The receiver's record (JSON Lines); only the receiver verb takes it.</summary>
+    public Option<FileInfo?> RecordFile { get; } = new("--file")
+    {
+        Description = "File the receiver appends each webhook payload to, one JSON line each (default: <state dir>/monitoring/received-alerts.jsonl).",
+    };
+
     public MonitorOptions()
     {
         Listen.Validators.Add(result =>
