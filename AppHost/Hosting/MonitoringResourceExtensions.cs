@@ -47,16 +47,16 @@ public static class MonitoringResourceExtensions
             .WithEnvironment(EstateOptions.EstateVariable, estate.EstatePath)
             .WithEnvironment(EstateOptions.StateDirectoryVariable, run.Layout.Root)
             .WithHttpEndpoint(port: settings.ProbePort, name: HttpEndpoint, isProxied: false)
-            .WithUrlForEndpoint(HttpEndpoint, url => { url.Url = "/metrics"; url.DisplayText = "Probe metrics"; })
-            .WithHttpHealthCheck("/metrics", endpointName: HttpEndpoint)
+            .WithUrlForEndpoint(HttpEndpoint, url => { url.Url = $"http://{layout.ProbeAddress}/metrics"; url.DisplayText = "Probe metrics"; })
             // Probing before the service users exist would only raise false alerts.
             .WaitForCompletion(provisioner);
+        LoopbackHttpHealthCheck.Attach(probe, settings.ProbePort, "/metrics");
 
         var receiver = builder.AddProject<Projects.Rollout_Monitor>(ReceiverName)
-            .WithArgs("receiver", "--listen", Loopback(settings.ReceiverPort), "--file", files.ReceivedAlerts)
+            .WithArgs("receiver", "--listen", Loopback(settings.ReceiverPort), "--record", files.ReceivedAlerts)
             .WithHttpEndpoint(port: settings.ReceiverPort, name: HttpEndpoint, isProxied: false)
-            .WithUrlForEndpoint(HttpEndpoint, url => url.DisplayText = "Recorded alerts (count)")
-            .WithHttpHealthCheck("/", endpointName: HttpEndpoint);
+            .WithUrlForEndpoint(HttpEndpoint, url => url.DisplayText = "Recorded alerts (count)");
+        LoopbackHttpHealthCheck.Attach(receiver, settings.ReceiverPort, "/");
 
         var alertmanager = builder.AddExecutable(AlertmanagerName, "/bin/sh", files.Directory)
             .WithArgs([.. MonitoringProgram.Arguments(settings.AlertmanagerProgram, MonitoringSettings.DebianAlertmanager, "prometheus-alertmanager",
@@ -65,8 +65,8 @@ public static class MonitoringResourceExtensions
                  $"--web.listen-address={layout.AlertmanagerAddress}", "--cluster.listen-address="])])
             .WithHttpEndpoint(port: settings.AlertmanagerPort, targetPort: settings.AlertmanagerPort, name: HttpEndpoint, isProxied: false)
             .WithUrlForEndpoint(HttpEndpoint, url => url.DisplayText = "Alertmanager")
-            .WithHttpHealthCheck("/-/ready", endpointName: HttpEndpoint)
             .WaitFor(receiver);
+        LoopbackHttpHealthCheck.Attach(alertmanager, settings.AlertmanagerPort, "/-/ready");
 
         var prometheus = builder.AddExecutable(PrometheusName, "/bin/sh", files.Directory)
             .WithArgs([.. MonitoringProgram.Arguments(settings.PrometheusProgram, MonitoringSettings.DebianPrometheus, "prometheus",
@@ -78,12 +78,14 @@ public static class MonitoringResourceExtensions
             .WithHttpEndpoint(port: settings.PrometheusPort, targetPort: settings.PrometheusPort, name: HttpEndpoint, isProxied: false)
             .WithUrlForEndpoint(HttpEndpoint, url => url.DisplayText = "Prometheus")
             .WithUrl(ReferenceExpression.Create($"http://{Loopback(settings.PrometheusPort)}/alerts"), "Prometheus alerts")
-            .WithHttpHealthCheck("/-/ready", endpointName: HttpEndpoint)
             .WaitFor(alertmanager);
+        LoopbackHttpHealthCheck.Attach(prometheus, settings.PrometheusPort, "/-/ready");
 
         // After the servers, never before: the estate's start is never held up by monitoring.
         foreach (var server in estate.Servers)
         {
+            // ConnectionStrings__<server>: how a project resource finds the servers (LocalEnvironmentBinder).
+            probe.WithReference(server);
             receiver.WaitFor(server);
             alertmanager.WaitFor(server);
             prometheus.WaitFor(server);

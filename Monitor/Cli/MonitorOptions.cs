@@ -54,7 +54,8 @@ internal sealed class MonitorOptions
     };
 
     /// <summary>The receiver's record (JSON Lines); only the receiver verb takes it.</summary>
-    public Option<FileInfo?> RecordFile { get; } = new("--file")
+    // Not --file: `dotnet run` (how Aspire starts a project) takes that option for itself.
+    public Option<FileInfo?> RecordFile { get; } = new("--record")
     {
         Description = "File the receiver appends each webhook payload to, one JSON line each (default: <state dir>/monitoring/received-alerts.jsonl).",
     };

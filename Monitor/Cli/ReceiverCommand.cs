@@ -4,7 +4,7 @@ using Rollout.Monitor.Receiving;
 
 namespace Rollout.Monitor.Cli;
 
-/// <summary><c>Monitor receiver [--listen 127.0.0.1:9471] [--file …]</c>: the recording webhook receiver until stopped.</summary>
+/// <summary><c>Monitor receiver [--listen 127.0.0.1:9471] [--record …]</c>: the recording webhook receiver until stopped.</summary>
 internal static class ReceiverCommand
 {
     public const string DefaultListen = "127.0.0.1:9471";
@@ -19,7 +19,7 @@ internal static class ReceiverCommand
             ?? (parse.GetValue(options.StateDirectory) is { } state ? Path.Combine(state.FullName, DefaultFile) : null);
         if (file is null)
         {
-            await error.WriteLineAsync($"monitor: receiver needs --file <path> or --state-dir <dir> (or ${MonitorOptions.StateDirectoryVariable}) to know where to record.");
+            await error.WriteLineAsync($"monitor: receiver needs --record <path> or --state-dir <dir> (or ${MonitorOptions.StateDirectoryVariable}) to know where to record.");
             return MonitorCli.InvalidInput;
         }
         await using var recorder = new AlertRecorder(listen, file);
@@ -29,7 +29,7 @@ internal static class ReceiverCommand
         }
         catch (Exception e) when (e is HttpListenerException or IOException or UnauthorizedAccessException)
         {
-            await error.WriteLineAsync($"monitor: receiver cannot serve {recorder.Url} recording to {file}: {e.Message}. Choose another --listen or --file.");
+            await error.WriteLineAsync($"monitor: receiver cannot serve {recorder.Url} recording to {file}: {e.Message}. Choose another --listen or --record.");
             return MonitorCli.Failed;
         }
         await output.WriteLineAsync($"monitor: receiver on {recorder.Url} recording Alertmanager's webhook calls to {recorder.File}");

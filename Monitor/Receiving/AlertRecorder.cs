@@ -25,6 +25,8 @@ public sealed class AlertRecorder(IPEndPoint listen, string file) : IAsyncDispos
     {
         Directory.CreateDirectory(Path.GetDirectoryName(File)!);
         _listener.Prefixes.Add(Url);
+        // Aspire's dashboard links and browsers say "localhost" for a loopback endpoint.
+        if (IPAddress.IsLoopback(listen.Address)) _listener.Prefixes.Add($"http://localhost:{listen.Port}/");
         _listener.Start();
     }
 

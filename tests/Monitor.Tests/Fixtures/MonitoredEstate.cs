@@ -53,13 +53,15 @@ public sealed class MonitoredEstate : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
         _stack = await EstateTestHost.StartAsync(new EstateTestOptions
         {
             EstatePath = EstatePath,
             RunProjects = true,
             Monitoring = true,
             Arguments = ShortIntervals,
+            // Aspire's StartAsync returns once every WaitFor chain is resolved: servers, Provisioner, then monitoring.
+            StartTimeout = TimeSpan.FromMinutes(5),
         }, timeout.Token);
         var provisioned = await _stack.WaitForCompletionAsync("provisioner", timeout.Token);
         if (provisioned != 0)

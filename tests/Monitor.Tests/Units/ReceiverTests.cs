@@ -19,7 +19,7 @@ public sealed class ReceiverTests : IDisposable
         var file = Path.Combine(_directory, "alerts.jsonl");
         using var stop = new CancellationTokenSource();
         var output = new StringWriter();
-        var run = MonitorCli.RunAsync(["receiver", "--listen", $"127.0.0.1:{port}", "--file", file], output, output, stop.Token);
+        var run = MonitorCli.RunAsync(["receiver", "--listen", $"127.0.0.1:{port}", "--record", file], output, output, stop.Token);
         try
         {
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
@@ -66,7 +66,7 @@ public sealed class ReceiverTests : IDisposable
         taken.Start();
         var error = new StringWriter();
 
-        var exit = await MonitorCli.RunAsync(["receiver", "--listen", $"127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}", "--file", Path.Combine(_directory, "a.jsonl")],
+        var exit = await MonitorCli.RunAsync(["receiver", "--listen", $"127.0.0.1:{((IPEndPoint)taken.LocalEndpoint).Port}", "--record", Path.Combine(_directory, "a.jsonl")],
             TextWriter.Null, error, CancellationToken.None);
 
         Assert.Equal(MonitorCli.Failed, exit);
