@@ -47,7 +47,7 @@ public sealed class ReceiverTests : IDisposable
     }
 
     [Fact]
-    public async Task The_receiver_without_a_file_or_state_directory_is_invalid_input()
+    public async Task The_receiver_without_a_record_file_or_state_directory_is_invalid_input()
     {
         var error = new StringWriter();
         var previous = Environment.GetEnvironmentVariable("ROLLOUT_STATE_DIR");
@@ -56,7 +56,7 @@ public sealed class ReceiverTests : IDisposable
         var exit = await MonitorCli.RunAsync(["receiver", "--listen", $"127.0.0.1:{FreePort()}"], TextWriter.Null, error, CancellationToken.None);
 
         Assert.Equal(MonitorCli.InvalidInput, exit);
-        Assert.Contains("receiver needs --file", error.ToString());
+        Assert.Contains("receiver needs --record", error.ToString());
     }
 
     [Fact]
