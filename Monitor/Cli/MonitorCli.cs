@@ -13,7 +13,8 @@ namespace Rollout.Monitor.Cli;
 
 /// <summary>
 /// <c>Monitor [run] --env local</c> serves /metrics and probes every interval until stopped;
-/// <c>Monitor once --env local</c> probes once and prints the metrics. Exit codes as every Rollout program:
+/// <c>Monitor once --env local</c> probes once and prints the metrics; <c>Monitor receiver</c> records what Alertmanager
+/// sends. Exit codes as every Rollout program:
 /// 0 success (all databases answered), 1 a probe failed or the endpoint could not be served, 3 invalid input.
 /// </summary>
 public static class MonitorCli
@@ -33,11 +34,15 @@ public static class MonitorCli
         }
         var run = new Command("run", "Serve /metrics and probe every --interval until stopped (the same as giving no command).");
         var once = new Command("once", "Probe once, print the metrics in Prometheus' text format and exit (0 when every database answered).");
+        var receiver = new Command("receiver", "Record every Alertmanager webhook call as one JSON line in --file (the local stand-in for n8n), until stopped.");
+        receiver.Options.Add(options.RecordFile);
         root.Subcommands.Add(run);
         root.Subcommands.Add(once);
+        root.Subcommands.Add(receiver);
         root.SetAction((parse, ct) => ServeAsync(options, parse, output, error, ct));
         run.SetAction((parse, ct) => ServeAsync(options, parse, output, error, ct));
         once.SetAction((parse, ct) => OnceAsync(options, parse, output, error, ct));
+        receiver.SetAction((parse, ct) => ReceiverCommand.RunAsync(options, parse, output, error, ct));
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

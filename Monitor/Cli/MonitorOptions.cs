@@ -53,6 +53,13 @@ internal sealed class MonitorOptions
         Description = "The Backup worker's last-success file (default: <state dir>/backup/last-success.json).",
     };
 
+    /// <summary>The receiver's record (JSON Lines); only the receiver verb takes it.</summary>
+    // Not --file: `dotnet run` (how Aspire starts a project) takes that option for itself.
+    public Option<FileInfo?> RecordFile { get; } = new("--record")
+    {
+        Description = "File the receiver appends each webhook payload to, one JSON line each (default: <state dir>/monitoring/received-alerts.jsonl).",
+    };
+
     public MonitorOptions()
     {
         Listen.Validators.Add(result =>

@@ -1,9 +1,10 @@
 using Aspire.Hosting.ApplicationModel;
 using Microsoft.Extensions.DependencyInjection;
 using Rollout.Monitor.Cli;
-using Rollout.Provisioner.Applying;
-using Rollout.Provisioner.Passwords;
-using Rollout.Provisioner.Planning;
+using Aspire.Hosting;
+using Aspire.Hosting.Testing;
+using Rollout.AppHost.Hosting;
+using Rollout.Monitor.Tests.Alerting;
 using Rollout.ServiceDefaults.Connections;
 using Rollout.ServiceDefaults.Secrets;
 using Rollout.Topology.Binding;
@@ -14,13 +15,22 @@ using Rollout.TestSupport.Estate;
 namespace Rollout.Monitor.Tests.Fixtures;
 
 /// <summary>
-/// The one fixture of the Monitor tests: the local estate started through Aspire.Hosting.Testing (EstateTestHost) (real MariaDB,
-/// PostgreSQL, Redis with TLS) and provisioned by the real Provisioner, so every service user exists and can log in.
-/// Its surface is what the lead ports to Aspire.Hosting.Testing: the binding, the state directory, the estate,
-/// stopping and starting a server, and admin SQL to break (and repair) one thing by hand.
+/// The one fixture of the Monitor tests: the local estate started through Aspire.Hosting.Testing (EstateTestHost) with
+/// its projects and monitoring resources, as `dotnet run --project AppHost` runs it: real MariaDB, PostgreSQL, Redis
+/// with TLS, provisioned by the Provisioner project, then the probe, the alert receiver, Alertmanager and Prometheus
+/// (short intervals, through the AppHost's Monitoring configuration). Its surface: the binding, the state directory,
+/// the estate, the monitoring resources' URLs and files, stopping and starting a server, and admin SQL to break (and
+/// repair) one thing by hand.
 /// </summary>
 public sealed class MonitoredEstate : IAsyncLifetime
 {
+    /// <summary>Prometheus scrapes and evaluates every second, Alertmanager notifies within a second.</summary>
+    public static readonly IReadOnlyList<string> ShortIntervals =
+        ["--Monitoring:ScrapeInterval=00:00:01", "--Monitoring:EvaluationInterval=00:00:01", "--Monitoring:GroupWait=00:00:01", "--Monitoring:GroupInterval=00:00:01"];
+
+    public static readonly string[] MonitoringResources =
+        [MonitoringResourceExtensions.ReceiverName, MonitoringResourceExtensions.AlertmanagerName, MonitoringResourceExtensions.ProbeName, MonitoringResourceExtensions.PrometheusName];
+
     private EstateTestHost? _stack;
 
     public string EstatePath { get; } = EstateLoader.Locate(AppContext.BaseDirectory);
@@ -33,14 +43,31 @@ public sealed class MonitoredEstate : IAsyncLifetime
 
     public LocalSecretStore Secrets => _stack!.Secrets;
 
+    public EstateTestHost Host => _stack!;
+
+    /// <summary>What the receiver resource recorded (&lt;state dir&gt;/monitoring/received-alerts.jsonl).</summary>
+    public RecordedAlerts ReceivedAlerts => new(new MonitoringFiles(StateDirectory).ReceivedAlerts);
+
+    /// <summary>Prometheus' base URL, as the Aspire dashboard links it.</summary>
+    public Uri PrometheusUrl => _stack!.App.GetEndpoint(MonitoringResourceExtensions.PrometheusName, MonitoringResourceExtensions.HttpEndpoint);
+
     public async Task InitializeAsync()
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
-        _stack = await EstateTestHost.StartAsync(new EstateTestOptions { EstatePath = EstatePath }, timeout.Token);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(6));
+        _stack = await EstateTestHost.StartAsync(new EstateTestOptions
+        {
+            EstatePath = EstatePath,
+            RunProjects = true,
+            Monitoring = true,
+            Arguments = ShortIntervals,
+            // Aspire's StartAsync returns once every WaitFor chain is resolved: servers, Provisioner, then monitoring.
+            StartTimeout = TimeSpan.FromMinutes(5),
+        }, timeout.Token);
+        var provisioned = await _stack.WaitForCompletionAsync("provisioner", timeout.Token);
+        if (provisioned != 0)
+            throw new InvalidOperationException($"The provisioner exited with {provisioned}:{Environment.NewLine}{await _stack.ConsoleLogAsync("provisioner")}");
+        foreach (var resource in MonitoringResources) await _stack.WaitForHealthyAsync(resource, timeout.Token);
         Binding = await _stack.BindAsync(timeout.Token);
-        var passwords = ServicePasswords.Generating(_stack.Secrets);
-        var plan = await new EnvironmentPlanner(Binding, passwords).PlanAsync(prune: true, timeout.Token);
-        await new PlanExecutor(passwords).ExecuteAsync(plan, _ => Task.CompletedTask, timeout.Token);
     }
 
     public async Task DisposeAsync()

@@ -61,6 +61,7 @@ public sealed class EstateTestHost : IAsyncDisposable
             var ports = options.Ports ?? estate.EnabledServers(local).ToDictionary(s => s.Name, _ => PortProbe.FindFree());
             List<string> args = ["--estate", estatePath, "--state-dir", stateDirectory, .. ports.SelectMany(p => new[] { "--port", $"{p.Key}={p.Value}" })];
             if (!options.RunProjects) args.Add("--no-projects");
+            if (!options.Monitoring) args.Add("--Monitoring:Enabled=false");
             if (!options.UseTemplateCache) args.Add("--no-template-cache");
             else if (options.TemplateCache is not null) args.AddRange(["--template-cache", options.TemplateCache]);
             args.AddRange(options.Arguments);

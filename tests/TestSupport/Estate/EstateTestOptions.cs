@@ -12,6 +12,9 @@ public sealed record EstateTestOptions
     /// <summary>Run the Provisioner and the SmokeRunner project resources, as `dotnet run` does.</summary>
     public bool RunProjects { get; init; }
 
+    /// <summary>With <see cref="RunProjects"/>: also the monitoring resources (probe, receiver, Alertmanager, Prometheus); off by default to spare the machine.</summary>
+    public bool Monitoring { get; init; }
+
     /// <summary>Fixed ports instead of free ones (for tests about ports).</summary>
     public IReadOnlyDictionary<string, int>? Ports { get; init; }
 

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -23,37 +22,18 @@ public sealed record WebhookPayload(
     [property: JsonPropertyName("alerts")] List<WebhookAlert> Alerts);
 
 /// <summary>
-/// The local notification receiver: a real HTTP server recording every webhook call Alertmanager makes, so a test
-/// can wait for the alert (or the resolution) it expects. Locally it stands where n8n stands in production.
+/// What the AppHost's alert-receiver resource recorded: its JSON Lines file, one Alertmanager payload per line.
+/// <see cref="From"/> reads only what arrived after a mark, so tests sharing the estate see their own alerts only.
 /// </summary>
-public sealed class AlertReceiver : IAsyncDisposable
+public sealed class RecordedAlerts(string file, int skip = 0)
 {
-    private readonly HttpListener _listener = new();
-    private readonly List<WebhookPayload> _received = [];
-    private readonly Task _loop;
+    public string File { get; } = file;
 
-    public AlertReceiver(int port)
-    {
-        Url = $"http://127.0.0.1:{port}/alerts";
-        _listener.Prefixes.Add($"http://127.0.0.1:{port}/alerts/");
-        _listener.Start();
-        _loop = Task.Run(ServeAsync);
-    }
+    /// <summary>A view of only the payloads recorded from now on.</summary>
+    public RecordedAlerts FromNow() => new(File, ReadLines().Count);
 
-    public string Url { get; }
-
-    public IReadOnlyList<WebhookPayload> Received
-    {
-        get
-        {
-            lock (_received) return [.. _received];
-        }
-    }
-
-    public void Clear()
-    {
-        lock (_received) _received.Clear();
-    }
+    public IReadOnlyList<WebhookPayload> Received =>
+        ReadLines().Skip(skip).Select(line => JsonSerializer.Deserialize<WebhookPayload>(line) ?? throw new InvalidDataException($"{File}: empty payload line")).ToList();
 
     /// <summary>Every alert received so far, flattened out of the payloads.</summary>
     public IReadOnlyList<WebhookAlert> Alerts => Received.SelectMany(p => p.Alerts).ToList();
@@ -71,38 +51,13 @@ public sealed class AlertReceiver : IAsyncDisposable
         }
     }
 
-    private async Task ServeAsync()
+    /// <summary>Complete lines only: the receiver may be appending the next one right now.</summary>
+    private List<string> ReadLines()
     {
-        while (_listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException)
-            {
-                return;
-            }
-            try
-            {
-                var payload = await JsonSerializer.DeserializeAsync<WebhookPayload>(context.Request.InputStream);
-                if (payload is not null)
-                    lock (_received) _received.Add(payload);
-                context.Response.StatusCode = 200;
-            }
-            catch (JsonException)
-            {
-                context.Response.StatusCode = 400;
-            }
-            context.Response.Close();
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        _listener.Stop();
-        _listener.Close();
-        await _loop;
+        if (!System.IO.File.Exists(File)) return [];
+        using var stream = new FileStream(File, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var text = new StreamReader(stream).ReadToEnd();
+        var end = text.LastIndexOf('\n');
+        return end < 0 ? [] : text[..end].Split('\n', StringSplitOptions.RemoveEmptyEntries).ToList();
     }
 }
