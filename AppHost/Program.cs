@@ -20,6 +20,7 @@ try
     var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = aspireArgs, DisableDashboard = options.NoDashboard });
     var estate = builder.AddEstate(options);
     if (options.RunProjects) builder.AddEstateProjects(estate);
+    if (options.RunProjects) builder.AddBackupWorker(estate);
     // Not disposed here: under Aspire.Hosting.Testing the test owns the application (its DisposeAsync waits for this entry point).
     var app = builder.Build();
     if (estate.Runtime is { } runtime)
