@@ -26,6 +26,7 @@ public sealed class BackupResourceTests(BackupResourceTests.BackedUpEstate fixtu
         Assert.Contains(backup.Annotations.OfType<WaitAnnotation>(), w => w.Resource.Name == "provisioner" && w.WaitType == WaitType.WaitForCompletion);
         Assert.DoesNotContain(model.Resources.SelectMany(r => r.Annotations.OfType<WaitAnnotation>()), w => w.Resource.Name == BackupResourceExtensions.ResourceName);
         Assert.Equal(KnownResourceStates.Running, fixture.WorkerState);
+        Assert.True(fixture.WorkerLog.Contains("next: ", StringComparison.Ordinal), "the worker announces its next scheduled run:" + Environment.NewLine + fixture.WorkerLog);
     }
 
     [Fact]
@@ -90,6 +91,8 @@ public sealed class BackupResourceTests(BackupResourceTests.BackedUpEstate fixtu
 
         public string? WorkerState { get; private set; }
 
+        public string WorkerLog { get; private set; } = "";
+
         public async Task InitializeAsync()
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
@@ -100,6 +103,8 @@ public sealed class BackupResourceTests(BackupResourceTests.BackedUpEstate fixtu
             var worker = await Estate.App.ResourceNotifications.WaitForResourceAsync(BackupResourceExtensions.ResourceName,
                 e => e.Snapshot.State?.Text is "Running" or "Finished" or "Exited" or "FailedToStart", timeout.Token);
             WorkerState = worker.Snapshot.State?.Text;
+            for (var wait = 0; wait < 100 && !(WorkerLog = await Estate.ConsoleLogAsync(BackupResourceExtensions.ResourceName)).Contains("next: ", StringComparison.Ordinal); wait++)
+                await Task.Delay(100, timeout.Token);
             FirstBackup = await Estate.App.Services.GetRequiredService<ResourceCommandService>()
                 .ExecuteCommandAsync(BackupResourceExtensions.ResourceName, BackupCommandExtensions.BackupNow, timeout.Token);
         }
