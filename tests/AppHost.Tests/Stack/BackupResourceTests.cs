@@ -76,6 +76,45 @@ public sealed class BackupResourceTests(BackupResourceTests.BackedUpEstate fixtu
         Assert.True(list.ExitCode == 0, "the repository opens again with its key: " + list.All);
     }
 
+    [Fact]
+    public async Task A_cancelled_backup_now_leaves_no_backup_program_running()
+    {
+        using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(700));
+        try
+        {
+            var result = await Commands.ExecuteCommandAsync(BackupResourceExtensions.ResourceName, BackupCommandExtensions.BackupNow, cancel.Token);
+            Assert.False(result.Success && cancel.IsCancellationRequested, "a cancelled command must not report success: " + result.Message);
+        }
+        catch (OperationCanceledException)
+        {
+            // What a cancelled command may also do; the point is what it leaves behind.
+        }
+        var leftovers = BackupNowProcesses();
+        for (var wait = 0; wait < 50 && leftovers.Count > 0; wait++)
+        {
+            await Task.Delay(100, CancellationToken.None);
+            leftovers = BackupNowProcesses();
+        }
+        Assert.True(leftovers.Count == 0, "still running: " + string.Join(Environment.NewLine, leftovers));
+    }
+
+    /// <summary>Command lines of `Rollout.Backup run --tier daily` processes on this test's state directory.</summary>
+    private List<string> BackupNowProcesses() =>
+        Directory.EnumerateDirectories("/proc").Select(d => Path.Combine(d, "cmdline"))
+            .Select(path =>
+            {
+                try
+                {
+                    return File.ReadAllText(path).Replace('\0', ' ');
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    return "";
+                }
+            })
+            .Where(line => line.Contains("Rollout.Backup.dll run --tier daily", StringComparison.Ordinal) && line.Contains(Estate.StateDirectory, StringComparison.Ordinal))
+            .ToList();
+
     private List<string> BackedUpDatabases()
     {
         var servers = BackupSecrets.BackedUpServers(Estate.Estate, Estate.Runtime.Environment).Select(s => s.Name).ToHashSet();
