@@ -20,7 +20,12 @@ try
     var (options, aspireArgs) = EstateOptions.Parse(args);
     var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = aspireArgs, DisableDashboard = options.NoDashboard });
     var estate = builder.AddEstate(options);
-    if (options.RunProjects) builder.AddEstateMonitoring(estate, builder.AddEstateProjects(estate).Provisioner);
+    if (options.RunProjects)
+    {
+        var projects = builder.AddEstateProjects(estate);
+        builder.AddEstateMonitoring(estate, projects.Provisioner);
+        builder.AddBackupWorker(estate);
+    }
     // Not disposed here: under Aspire.Hosting.Testing the test owns the application (its DisposeAsync waits for this entry point).
     var app = builder.Build();
     if (estate.Runtime is { } runtime)

@@ -35,7 +35,7 @@ public static class EstateProjectExtensions
         return (provisioner, smokeRunner);
     }
 
-    private static IResourceBuilder<ProjectResource> WithEstate(this IResourceBuilder<ProjectResource> project, EstateResources estate, string estatePath)
+    internal static IResourceBuilder<ProjectResource> WithEstate(this IResourceBuilder<ProjectResource> project, EstateResources estate, string estatePath)
     {
         foreach (var server in estate.Servers) project.WithReference(server);
         foreach (var database in estate.Databases) project.WithReference(database);

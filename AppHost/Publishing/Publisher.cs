@@ -33,6 +33,7 @@ public static class Publisher
         files.AddRange(WorkflowWriter.Render(request.Estate));
         files.AddRange(HostConfigWriter.Render(target));
         files.AddRange(Monitoring.MonitoringWriter.Render(target, variables));
+        files.AddRange(BackupPublishing.Render(request));
         files.Add(new GeneratedFile(ReadmeFileName, ReadmeWriter.Render(target, model, files)));
         return files;
     }

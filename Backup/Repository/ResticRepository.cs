@@ -40,7 +40,11 @@ public sealed class ResticRepository(string location, Secret password, string ca
     /// <summary>Creates the repository unless it exists (restic 0.14 has no exit code for "missing": cat config tells).</summary>
     public async Task EnsureInitialisedAsync(CancellationToken cancellationToken, ResticRepository? chunkerFrom = null)
     {
-        if ((await RunAsync(cancellationToken, "cat", "config")).Succeeded) return;
+        var config = await RunAsync(cancellationToken, "cat", "config");
+        if (config.Succeeded) return;
+        // An existing repository that this key does not open must not be "created" again: that hides the real cause.
+        if (config.Error.Contains("wrong password", StringComparison.Ordinal))
+            throw new BackupException($"repository {Location}: {config.Reason}: it exists, but the password given does not open it. Put its key back (the second copy, README \"Backups\"); a new password cannot open old backups.");
         if (chunkerFrom is null)
         {
             await RequireAsync("init", cancellationToken, "init");
