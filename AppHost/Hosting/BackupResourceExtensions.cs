@@ -18,6 +18,7 @@ public static class BackupResourceExtensions
 {
     public const string ResourceName = "backup";
     private const string ProvisionerName = "provisioner";
+    private const string ResticProgram = "/usr/bin/restic";
 
     /// <summary>Adds the worker; call after <see cref="EstateProjectExtensions.AddEstateProjects"/> (it waits for the provisioner added there).</summary>
     public static IResourceBuilder<ProjectResource> AddBackupWorker(this IDistributedApplicationBuilder builder, EstateResources estate)
@@ -40,6 +41,9 @@ public static class BackupResourceExtensions
         {
             foreach (var name in new[] { BackupSecrets.RepositoryPassword, BackupSecrets.OffsitePassword })
                 await LocalServerContext.EnsureSecretAsync(run.Secrets, name, cancellationToken);
+            // The quick start's promise covers the worker's tool too: on a fresh machine, as root, restic is installed
+            // with the servers' packages (one dpkg lock, in this process); otherwise the worker's log names the package.
+            if (!File.Exists(ResticProgram)) await Task.Run(() => PackageInstaller.TryInstall("restic", ResticProgram), cancellationToken);
         });
         return backup.WithBackupCommands(estate);
     }

@@ -22,11 +22,12 @@ internal static class PackageInstaller
         {
             if (File.Exists(program)) return true;
             Console.Error.WriteLine($"Installing the Debian package {package} (running as root) …");
-            if (Run("apt-get", "install", "-y", "-q", "--no-install-recommends", package) != 0)
+            // Another installer (a monitoring resource's, an operator's) may hold dpkg's lock for a while: wait for it.
+            if (Run("apt-get", "install", "-y", "-q", "--no-install-recommends", "-o", "DPkg::Lock::Timeout=300", package) != 0)
             {
                 // A fresh machine has no package lists yet.
-                Run("apt-get", "update", "-q");
-                Run("apt-get", "install", "-y", "-q", "--no-install-recommends", package);
+                Run("apt-get", "update", "-q", "-o", "DPkg::Lock::Timeout=300");
+                Run("apt-get", "install", "-y", "-q", "--no-install-recommends", "-o", "DPkg::Lock::Timeout=300", package);
             }
             return File.Exists(program);
         }
