@@ -8,6 +8,7 @@ namespace Rollout.AppHost.Tests.FreshMachine;
 /// debootstrap root (fresh-machine.sh) without the server packages or their accounts; the AppHost must install
 /// what is missing and bring the estate up until the SmokeRunner passes.
 /// </summary>
+[Collection(SoloCollection.Name)]
 public sealed class FreshMachineTests
 {
     // The servers', the locales' and the backup worker's (restic) packages: all installed by the AppHost as root.

@@ -12,6 +12,7 @@ using Rollout.Topology.Model;
 namespace Rollout.AppHost.Tests.Lifecycle;
 
 /// <summary>The per-user cache of pristine data directories (mariadb-install-db / initdb output), on real servers.</summary>
+[Collection(SoloCollection.Name)]
 public sealed class TemplateCacheTests
 {
     private static readonly string[] Servers = ["plesk", "external-mariadb", "external-postgres"];

@@ -8,6 +8,7 @@ namespace Rollout.AppHost.Tests.Stack;
 /// What `dotnet run --project AppHost` does, through Aspire.Hosting.Testing: the servers healthy, the Provisioner
 /// (AddProject, WaitFor the servers) applies the estate, then the SmokeRunner (WaitForCompletion) checks it green.
 /// </summary>
+[Collection(SoloCollection.Name)]
 public sealed class EstateProjectsTests
 {
     [Fact]
@@ -64,11 +65,12 @@ public sealed class EstateProjectsTests
             var smokeRunner = await estate.WaitForCompletionAsync("smokerunner", timeout.Token);
             Assert.True(smokeRunner == 0, $"smokerunner exit code {smokeRunner}:{Environment.NewLine}{await estate.ConsoleLogAsync("smokerunner")}");
 
+            var binding = await estate.BindAsync(timeout.Token);
             foreach (var server in new[] { "plesk", "external-mariadb" })
             {
-                await using var admin = (MySqlConnection)Rollout.ServiceDefaults.Connections.DatabaseConnectionFactory.Admin(estate.Endpoint(server),
-                    options: new Rollout.ServiceDefaults.Connections.ConnectionOptions(Pooling: false));
-                await admin.OpenAsync(timeout.Token);
+                // The existing (Plesk) replica is read as every program reads it: a read-only admin session.
+                await using var admin = (MySqlConnection)await Rollout.ServiceDefaults.Connections.DatabaseConnectionFactory.OpenReadOnlyAdminAsync(
+                    binding.Servers[server], null, new Rollout.ServiceDefaults.Connections.ConnectionOptions(Pooling: false), timeout.Token);
                 await using var command = new MySqlCommand("SELECT GROUP_CONCAT(SCHEMA_NAME) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'mo\\_%'", admin);
                 Assert.Equal(DBNull.Value, await command.ExecuteScalarAsync(timeout.Token));
                 await using var ours = new MySqlCommand("SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME LIKE 'xo\\_%'", admin);
