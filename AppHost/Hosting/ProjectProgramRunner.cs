@@ -7,7 +7,7 @@ namespace Rollout.AppHost.Hosting;
 /// <summary>
 /// Runs a project resource's built program (the same build Aspire runs) once with some arguments, for a resource
 /// command: success is exit code 0, the answer its exit code and last lines (already redacted by the program).
-/// The same as EstateCommandExtensions does for the provisioner and smokerunner commands.
+/// Every estate command (apply, plan, smoke, backup-now, restore-test) runs through it.
 /// </summary>
 internal static class ProjectProgramRunner
 {
