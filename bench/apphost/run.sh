@@ -18,35 +18,16 @@ trap 'rm -rf "$state" "$out"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 ports=(--port "plesk=$(free_port)" --port "external-mariadb=$(free_port)" --port "external-postgres=$(free_port)" --port "redis=$(free_port)")
 
-# CPU seconds (user+system) used so far by a process tree: the AppHost, its live servers (and
-# their children), and the one-shot programs it already reaped (mariadb-install-db, initdb).
-# Load-independent: on a busy machine wall time grows, this does not.
-cpu_of_tree() {
-  python3 - "$1" <<'PY'
-import os, sys
-root = int(sys.argv[1]); tick = os.sysconf("SC_CLK_TCK")
-stats = {}
-for d in os.listdir("/proc"):
-    if d.isdigit():
-        try:
-            f = open(f"/proc/{d}/stat").read().rsplit(")", 1)[1].split()
-            stats[int(d)] = (int(f[1]), sum(int(x) for x in f[11:15]))  # ppid, utime+stime+cutime+cstime
-        except OSError:
-            pass
-tree, total = [root], 0
-while tree:
-    pid = tree.pop(); total += stats.get(pid, (0, 0))[1]
-    tree += [p for p, (parent, _) in stats.items() if parent == pid]
-print(f"{total / tick:.2f}")
-PY
-}
+# shellcheck source=bench/apphost/lib.sh
+source "$(dirname "$0")/lib.sh"
 
 # One run: prints "<milliseconds to healthy> <peak RSS KiB> <CPU seconds to healthy>".
 run_once() {
   local start end pid hwm cpu
+  : > "$out" # truncated here, not by the background job (which may start after the first grep)
   start=$(date +%s%N)
   # shellcheck disable=SC2086 # APPHOST_ARGS is a list of options
-  dotnet "$dll" --state-dir "$state" --no-table --no-projects "${ports[@]}" ${APPHOST_ARGS:-} "$@" > "$out" 2>&1 &
+  dotnet "$dll" --state-dir "$state" --no-projects "${ports[@]}" ${APPHOST_ARGS:-} "$@" > "$out" 2>&1 &
   pid=$!
   until grep -q "All servers healthy" "$out"; do
     if ! kill -0 "$pid" 2> /dev/null; then cat "$out" >&2; exit 1; fi
