@@ -93,18 +93,8 @@ public sealed class MonitoredEstate : IAsyncLifetime
     }
 
     /// <summary>Runs statements as the server's local admin account (to break, then repair, one thing by hand).</summary>
-    public async Task AdminAsync(string server, params string[] statements)
-    {
-        var endpoint = Binding.Servers[server];
-        await using var admin = DatabaseConnectionFactory.Admin(endpoint, endpoint.Engine == Engine.PostgreSql ? "postgres" : null, new ConnectionOptions(Pooling: false));
-        await admin.OpenAsync();
-        foreach (var sql in statements)
-        {
-            await using var command = admin.CreateCommand();
-            command.CommandText = sql;
-            await command.ExecuteNonQueryAsync();
-        }
-    }
+    public Task AdminAsync(string server, params string[] statements)
+        => EstateAdmin.ExecuteAsync(Binding, server, statements);
 
     /// <summary>The probe, in-process, as a user runs it against this estate (`Monitor &lt;args&gt; --env local --state-dir …`).</summary>
     public async Task<MonitorRun> MonitorAsync(params string[] args)
@@ -117,13 +107,8 @@ public sealed class MonitoredEstate : IAsyncLifetime
     }
 
     /// <summary>Every secret value of the state directory's store: what must never appear in any output.</summary>
-    public async Task<IReadOnlyList<string>> SecretValuesAsync()
-    {
-        var values = new List<string>();
-        foreach (var name in await Secrets.NamesAsync(CancellationToken.None))
-            if (await Secrets.GetAsync(name, CancellationToken.None) is { } secret) values.Add(secret.Reveal());
-        return values;
-    }
+    public Task<IReadOnlyList<string>> SecretValuesAsync()
+        => EstateAdmin.SecretValuesAsync(Secrets);
 }
 
 public sealed record MonitorRun(int ExitCode, string Output, string Error)
