@@ -39,6 +39,9 @@ try
         lifetime.StopApplication();
     });
     await app.RunAsync();
+    // The orchestrator stops the servers only once this process has gone: wait for their graceful stop here, so the
+    // next command of a script (another start, removing the state directory) never races a server still shutting down.
+    if (estate.Runtime is { } stopped) await stopped.Leftovers.StopRecordedAsync(EstateRuntime.LeftoverGrace, CancellationToken.None);
     return 0;
 }
 catch (Exception e) when (RunAsProgram() && Unwrap(e) is LocalServerException or EstateValidationException or FileNotFoundException or ArgumentException or KeyNotFoundException)

@@ -38,6 +38,9 @@ public sealed class EstateRuntime(Estate estate, EnvironmentSpec environment, Es
 
     public LocalServerContext? Context { get; private set; }
 
+    /// <summary>How long a server gets for its own graceful shutdown before it is killed (InnoDB and PostgreSQL flush).</summary>
+    public static readonly TimeSpan LeftoverGrace = TimeSpan.FromSeconds(20);
+
     public LeftoverProcesses Leftovers { get; } = new(new StateLayout(stateDirectory).ProcessesFile);
 
     /// <summary>The local host and port of a server: rollout.yaml's local endpoint, a --port override, else the engine's port.</summary>
@@ -71,11 +74,11 @@ public sealed class EstateRuntime(Estate estate, EnvironmentSpec environment, Es
         _lock = AcquireLock();
         if (Options.Fresh)
         {
-            await Leftovers.ReapAsync(cancellationToken);
+            await Leftovers.ReapAsync(LeftoverGrace, cancellationToken);
             Layout.DeleteState();
             Layout.Create();
         }
-        await Leftovers.ReapAsync(cancellationToken);
+        await Leftovers.ReapAsync(LeftoverGrace, cancellationToken);
         var authority = LocalCertificateAuthority.LoadOrCreate(Layout.Tls);
         Context = new LocalServerContext(Estate, Layout, authority, Secrets, Options.Binaries, Leftovers,
             TemplateCache.Resolve(Options.TemplateCacheDirectory, disabled: !Options.UseTemplateCache));

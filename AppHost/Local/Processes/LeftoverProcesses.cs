@@ -33,8 +33,11 @@ public sealed class LeftoverProcesses(string path)
         }
     }
 
-    /// <summary>Kills processes a previous AppHost recorded and that are still alive; returns what it killed.</summary>
-    public async Task<IReadOnlyList<Entry>> ReapAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Stops what a previous AppHost recorded and is still alive (its orchestrator may still be stopping it, or it was
+    /// orphaned by a SIGKILL): SIGTERM first, SIGKILL what is left after <paramref name="grace"/>. Returns what it found.
+    /// </summary>
+    public async Task<IReadOnlyList<Entry>> ReapAsync(TimeSpan grace, CancellationToken cancellationToken)
     {
         if (!File.Exists(path)) return [];
         List<Entry> previous;
@@ -46,14 +49,42 @@ public sealed class LeftoverProcesses(string path)
         {
             previous = [];
         }
-        var killed = previous.Where(e => ProcessState.StartTime(e.Pid) == e.StartTime && ProcessState.IsAlive(e.Pid)).ToList();
-        foreach (var entry in killed) ChildProcessLauncher.SendSignal(entry.Pid, Signal.Kill);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (killed.Any(e => ProcessState.IsAlive(e.Pid)) && DateTime.UtcNow < deadline)
-            await Task.Delay(50, cancellationToken);
+        var stopped = await StopAsync(previous, grace, cancellationToken);
         File.Delete(path);
-        return killed;
+        return stopped;
     }
+
+    /// <summary>
+    /// At the AppHost's exit: Aspire's orchestrator stops the servers only after the AppHost has gone, so a script's
+    /// next step (another start, deleting the state directory) would race them. This waits for each server's own
+    /// graceful shutdown instead, then SIGKILLs what is left after <paramref name="grace"/>.
+    /// </summary>
+    public async Task StopRecordedAsync(TimeSpan grace, CancellationToken cancellationToken)
+    {
+        List<Entry> recorded;
+        lock (_gate) recorded = [.. _entries];
+        await StopAsync(recorded, grace, cancellationToken);
+        lock (_gate)
+        {
+            _entries.RemoveAll(e => !IsSame(e));
+            Save();
+        }
+    }
+
+    private static async Task<IReadOnlyList<Entry>> StopAsync(IEnumerable<Entry> entries, TimeSpan grace, CancellationToken cancellationToken)
+    {
+        var alive = entries.Where(IsSame).ToList();
+        foreach (var entry in alive) ChildProcessLauncher.SendSignal(entry.Pid, Signal.Terminate);
+        var deadline = DateTime.UtcNow + grace;
+        while (alive.Any(IsSame) && DateTime.UtcNow < deadline) await Task.Delay(50, cancellationToken);
+        foreach (var entry in alive.Where(IsSame)) ChildProcessLauncher.SendSignal(entry.Pid, Signal.Kill);
+        deadline = DateTime.UtcNow.AddSeconds(10);
+        while (alive.Any(IsSame) && DateTime.UtcNow < deadline) await Task.Delay(50, cancellationToken);
+        return alive;
+    }
+
+    /// <summary>Still the process that was recorded (a reused pid has another start time).</summary>
+    private static bool IsSame(Entry entry) => ProcessState.StartTime(entry.Pid) == entry.StartTime && ProcessState.IsAlive(entry.Pid);
 
     private void Save()
     {
