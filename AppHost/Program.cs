@@ -18,16 +18,8 @@ RedactingTextWriter.InstallOnConsole(SecretRedactor.Shared);
 try
 {
     var (options, aspireArgs) = EstateOptions.Parse(args);
-    var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = aspireArgs, DisableDashboard = options.NoDashboard });
-    var estate = builder.AddEstate(options);
-    if (options.RunProjects)
-    {
-        var projects = builder.AddEstateProjects(estate);
-        builder.AddEstateMonitoring(estate, projects.Provisioner);
-        builder.AddBackupWorker(estate);
-    }
     // Not disposed here: under Aspire.Hosting.Testing the test owns the application (its DisposeAsync waits for this entry point).
-    var app = builder.Build();
+    var (app, estate) = EstateApplication.Build(options, aspireArgs);
     if (estate.Runtime is { } runtime)
         Console.WriteLine($"Rollout AppHost: estate {estate.EstatePath}, state {runtime.Layout.Root}{(options.Fresh ? " (fresh)" : "")}");
     // SIGINT and SIGTERM stop the host gracefully (Aspire's console lifetime); SIGHUP (a closed terminal, a supervisor)
