@@ -18,6 +18,7 @@ RedactingTextWriter.InstallOnConsole(SecretRedactor.Shared);
 try
 {
     var (options, aspireArgs) = EstateOptions.Parse(args);
+    options = options with { StopOnStartFailure = RunAsProgram() };
     // Not disposed here: under Aspire.Hosting.Testing the test owns the application (its DisposeAsync waits for this entry point).
     var (app, estate) = EstateApplication.Build(options, aspireArgs);
     if (estate.Runtime is { } runtime)
@@ -31,7 +32,7 @@ try
         lifetime.StopApplication();
     });
     await app.RunAsync();
-    return 0;
+    return app.Services.GetService<StartFailureStopper>()?.ExitCode ?? 0;
 }
 catch (Exception e) when (RunAsProgram() && Unwrap(e) is LocalServerException or EstateValidationException or FileNotFoundException or ArgumentException or KeyNotFoundException)
 {
