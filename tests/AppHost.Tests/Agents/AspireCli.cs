@@ -35,6 +35,11 @@ internal sealed class AspireCli(string home)
         ProcessRunner.RunAsync(Executable, ["resource", resource, command, "--apphost", AppHostProject, "--non-interactive", "--nologo"],
             Environment, AppHostProcess.RepositoryRoot, TimeSpan.FromMinutes(2));
 
+    /// <summary>`aspire logs &lt;resource&gt; --tail n`: a resource's last console lines (a project's output is not in the AppHost's).</summary>
+    public Task<ProcessRunner.Result> LogsAsync(string resource, int lines) =>
+        ProcessRunner.RunAsync(Executable, ["logs", resource, "--tail", lines.ToString(System.Globalization.CultureInfo.InvariantCulture), "--apphost", AppHostProject, "--non-interactive", "--nologo"],
+            Environment, AppHostProcess.RepositoryRoot, TimeSpan.FromMinutes(1));
+
     /// <summary>`aspire wait &lt;resource&gt; --status healthy`.</summary>
     public Task<ProcessRunner.Result> WaitHealthyAsync(string resource) =>
         ProcessRunner.RunAsync(Executable, ["wait", resource, "--status", "healthy", "--apphost", AppHostProject, "--non-interactive", "--nologo", "--timeout", "90"],

@@ -65,9 +65,22 @@ internal sealed class McpSession : IAsyncDisposable
             var line = await _server.StandardOutput.ReadLineAsync(cancellationToken)
                 ?? throw new InvalidOperationException($"aspire agent mcp closed its output before answering {method}:{Environment.NewLine}{await StandardErrorAsync()}");
             // Notifications (logging, progress) come between the answers; only our id's answer counts.
-            if (JsonNode.Parse(line) is not JsonObject message || (int?)message["id"] != id) continue;
+            if (Parse(line) is not JsonObject message || (int?)message["id"] != id) continue;
             if (message["error"] is { } error) throw new InvalidOperationException($"{method} answered with an error: {error.ToJsonString()}");
             return message["result"] ?? throw new InvalidOperationException($"{method}: no result in {line}");
+        }
+    }
+
+    /// <summary>A line of the server's stdout as JSON; anything else (the stdio transport allows none, but a stray line must not hide the answer) is skipped.</summary>
+    private static JsonNode? Parse(string line)
+    {
+        try
+        {
+            return JsonNode.Parse(line);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

@@ -23,15 +23,15 @@ public sealed class ResourceCommandsFromScriptsAndAgentsTests(ScriptAndAgentEsta
     }
 
     [Fact]
-    public async Task An_agent_runs_smoke_through_the_mcp_tool_execute_resource_command()
+    public async Task An_agent_runs_plan_through_the_mcp_tool_execute_resource_command()
     {
         using var cancel = new CancellationTokenSource(Timeout);
         await using var mcp = await McpSession.OpenAsync(estate.Cli, cancel.Token);
 
-        var (text, isError) = await mcp.ExecuteResourceCommandAsync("smokerunner", EstateCommandExtensions.Smoke, cancel.Token);
+        var (text, isError) = await mcp.ExecuteResourceCommandAsync("provisioner", EstateCommandExtensions.Plan, cancel.Token);
 
         Assert.False(isError, text);
-        Assert.Contains("Command 'smoke' executed successfully on resource 'smokerunner'", text);
+        Assert.Contains("Command 'plan' executed successfully on resource 'provisioner'", text);
     }
 
     [Fact]

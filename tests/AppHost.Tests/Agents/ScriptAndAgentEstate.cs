@@ -5,7 +5,7 @@ namespace Rollout.AppHost.Tests.Agents;
 
 /// <summary>
 /// One AppHost run as a real process (`dotnet Rollout.AppHost.dll`, what `dotnet run` starts) with the projects and
-/// their commands, provisioned and smoke-green, shared by the tests of <see cref="ResourceCommandsFromScriptsAndAgentsTests"/>.
+/// their commands, provisioned (the SmokeRunner's own run finished, whatever its latency verdict on a loaded machine), shared by the tests of <see cref="ResourceCommandsFromScriptsAndAgentsTests"/>.
 /// It and the CLI share a home of their own (see <see cref="AspireCli"/>); the template cache stays the user's.
 /// </summary>
 public sealed class ScriptAndAgentEstate : IAsyncLifetime
@@ -26,12 +26,32 @@ public sealed class ScriptAndAgentEstate : IAsyncLifetime
         if (TemplateCache.Resolve(null, disabled: false) is { } cache) environment[TemplateCache.EnvironmentVariable] = cache.Root;
         _apphost = await AppHostProcess.StartAsync(_state.Path, environment, "--with-projects", "--Monitoring:Enabled=false");
         await AppHost.WaitUntilHealthyAsync(TimeSpan.FromMinutes(3));
-        // The commands are compared with the state the projects leave: applied, and smoke-green once.
+        // plan is compared with the state apply leaves; the start-up smoke run is waited for so it does not overlap the tests.
+        await WaitForLineAsync("provisioner: Finished (exit code 0)", "provisioner: Finished (exit code", "provisioner");
+        await WaitForLineAsync("smokerunner: Finished (exit code", null, "smokerunner");
+    }
+
+    private async Task WaitForLineAsync(string expected, string? failure, string resource)
+    {
         var deadline = DateTime.UtcNow.AddMinutes(3);
-        while (!AppHost.Output.Contains("smokerunner: Finished (exit code 0)", StringComparison.Ordinal))
+        while (!AppHost.Output.Contains(expected, StringComparison.Ordinal))
         {
-            Assert.True(DateTime.UtcNow < deadline && !AppHost.Process.HasExited, "the SmokeRunner did not finish green:" + Environment.NewLine + AppHost.Output);
+            if (DateTime.UtcNow > deadline || AppHost.Process.HasExited || (failure is not null && AppHost.Output.Contains(failure, StringComparison.Ordinal)))
+                Assert.Fail($"never saw '{expected}':{Environment.NewLine}{AppHost.Output}{Environment.NewLine}" +
+                            $"its console log (aspire logs {resource}):{Environment.NewLine}{await ConsoleLogAsync(resource)}");
             await Task.Delay(200);
+        }
+    }
+
+    private async Task<string> ConsoleLogAsync(string resource)
+    {
+        try
+        {
+            return (await Cli.LogsAsync(resource, 40)).All;
+        }
+        catch (TimeoutException e)
+        {
+            return e.Message;
         }
     }
 
