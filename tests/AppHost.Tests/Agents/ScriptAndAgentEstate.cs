@@ -24,8 +24,7 @@ public sealed class ScriptAndAgentEstate : IAsyncLifetime
         _ = AspireCli.Executable; // fails at once, with the install command, when the CLI is missing
         var environment = new Dictionary<string, string>(Cli.Environment);
         if (TemplateCache.Resolve(null, disabled: false) is { } cache) environment[TemplateCache.EnvironmentVariable] = cache.Root;
-        _apphost = await AppHostProcess.StartAsync(_state.Path, environment, "--with-projects", "--Monitoring:Enabled=false");
-        await AppHost.WaitUntilHealthyAsync(TimeSpan.FromMinutes(3));
+        _apphost = await AppHostProcess.StartHealthyAsync(_state.Path, environment, TimeSpan.FromMinutes(3), "--with-projects", "--Monitoring:Enabled=false");
         // plan is compared with the state apply leaves; the start-up smoke run is waited for so it does not overlap the tests.
         await WaitForLineAsync("provisioner: Finished (exit code 0)", "provisioner: Finished (exit code", "provisioner");
         await WaitForLineAsync("smokerunner: Finished (exit code", null, "smokerunner");
