@@ -18,16 +18,9 @@ RedactingTextWriter.InstallOnConsole(SecretRedactor.Shared);
 try
 {
     var (options, aspireArgs) = EstateOptions.Parse(args);
-    var builder = DistributedApplication.CreateBuilder(new DistributedApplicationOptions { Args = aspireArgs, DisableDashboard = options.NoDashboard });
-    var estate = builder.AddEstate(options);
-    if (options.RunProjects)
-    {
-        var projects = builder.AddEstateProjects(estate);
-        builder.AddEstateMonitoring(estate, projects.Provisioner);
-        builder.AddBackupWorker(estate);
-    }
+    options = options with { StopOnStartFailure = RunAsProgram() };
     // Not disposed here: under Aspire.Hosting.Testing the test owns the application (its DisposeAsync waits for this entry point).
-    var app = builder.Build();
+    var (app, estate) = EstateApplication.Build(options, aspireArgs);
     if (estate.Runtime is { } runtime)
         Console.WriteLine($"Rollout AppHost: estate {estate.EstatePath}, state {runtime.Layout.Root}{(options.Fresh ? " (fresh)" : "")}");
     // SIGINT and SIGTERM stop the host gracefully (Aspire's console lifetime); SIGHUP (a closed terminal, a supervisor)
@@ -42,7 +35,7 @@ try
     // The orchestrator stops the servers only once this process has gone: wait for their graceful stop here, so the
     // next command of a script (another start, removing the state directory) never races a server still shutting down.
     if (estate.Runtime is { } stopped) await stopped.Leftovers.StopRecordedAsync(EstateRuntime.LeftoverGrace, CancellationToken.None);
-    return 0;
+    return app.Services.GetService<StartFailureStopper>()?.ExitCode ?? 0;
 }
 catch (Exception e) when (RunAsProgram() && Unwrap(e) is LocalServerException or EstateValidationException or FileNotFoundException or ArgumentException or KeyNotFoundException)
 {

@@ -29,6 +29,13 @@ public static class EstateBuilderExtensions
         builder.Services.AddSingleton(_ => runtime);
         builder.Services.AddHostedService<ResourceSnapshotWriter>();
         builder.Services.AddHostedService<EstateProgressReporter>();
+        builder.Services.AddSingleton<ServerLogFiles>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ServerLogFiles>());
+        if (options.StopOnStartFailure)
+        {
+            builder.Services.AddSingleton<StartFailureStopper>();
+            builder.Services.AddHostedService(services => services.GetRequiredService<StartFailureStopper>());
+        }
         builder.Eventing.Subscribe<BeforeStartEvent>((_, cancellationToken) => runtime.PrepareAsync(cancellationToken));
 
         var servers = new List<IResourceBuilder<IResourceWithConnectionString>>();

@@ -33,6 +33,9 @@ public sealed record EstateOptions
 
     public string? TemplateCacheDirectory { get; init; }
 
+    /// <summary>A server that fails to start stops the application (exit 1); set when the AppHost runs as a program, not under Aspire.Hosting.Testing.</summary>
+    public bool StopOnStartFailure { get; init; }
+
     /// <summary>Run without Aspire's dashboard (scripts, tests, several AppHosts side by side).</summary>
     public bool NoDashboard { get; init; }
 

@@ -15,6 +15,9 @@ public sealed class MariaDbContainerResource(string name, ParameterResource root
     public const string Tag = "10.11";
     public const string Registry = "docker.io";
 
+    /// <summary>The image's administrator (MARIADB_ROOT_PASSWORD sets its password).</summary>
+    public const string AdminUser = "root";
+
     private EndpointReference? _endpoint;
 
     public ParameterResource RootPassword { get; } = rootPassword;

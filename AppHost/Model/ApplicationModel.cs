@@ -16,9 +16,6 @@ public sealed class ApplicationModel
 
     public IEnumerable<ProjectResource> Projects => _resources.OfType<ProjectResource>();
 
-    /// <summary>Every parameter, including those owned by servers and databases (Aspire lists them after the resources).</summary>
-    public IEnumerable<ParameterResource> Parameters => _resources.OfType<ParameterResource>();
-
     public IResource this[string name] =>
         _resources.FirstOrDefault(r => r.Name == name)
         ?? throw new KeyNotFoundException($"No resource named '{name}' (resources: {string.Join(", ", _resources.Select(r => r.Name))}).");

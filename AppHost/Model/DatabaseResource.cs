@@ -34,14 +34,4 @@ public sealed class DatabaseResource : IResourceWithConnectionString
             $"Server={Parent.Endpoint.Host};Port={Parent.Endpoint.Port};User ID={User};Password={Password};Database={Name};SslMode=Required")
         : ReferenceExpression.Create(
             $"Host={Parent.Endpoint.Host};Port={Parent.Endpoint.Port};Username={User};Password={Password};Database={Name};SSL Mode=Require");
-
-    /// <summary>The parts Aspire 13 injects next to ConnectionStrings__name: NAME_HOST, NAME_PORT, NAME_USERNAME, NAME_PASSWORD, NAME_DATABASENAME.</summary>
-    public IEnumerable<KeyValuePair<string, ReferenceExpression>> ConnectionProperties()
-    {
-        yield return new("HOST", ReferenceExpression.Create($"{Parent.Endpoint.Host}"));
-        yield return new("PORT", ReferenceExpression.Create($"{Parent.Endpoint.Port}"));
-        yield return new("USERNAME", ReferenceExpression.Create($"{User}"));
-        yield return new("PASSWORD", ReferenceExpression.Create($"{Password}"));
-        yield return new("DATABASENAME", ReferenceExpression.Create($"{Name}"));
-    }
 }

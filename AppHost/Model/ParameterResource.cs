@@ -5,10 +5,9 @@ namespace Rollout.AppHost.Model;
 /// <summary>
 /// A parameter (Aspire's ParameterResource), here always a generated secret: the admin password of a
 /// server or a service user's password. <see cref="SecretName"/> is its key in the secret stores
-/// (MO_CRM_DB_PASS, ROLLOUT_ADMIN_PASS_EXTERNAL_MARIADB); publish renders it as {name.value} with
-/// inputs.value.default.generate.minLength.
+/// (MO_CRM_DB_PASS, ROLLOUT_ADMIN_PASS_EXTERNAL_MARIADB); compose and the publish README render it.
 /// </summary>
-public sealed class ParameterResource(string name, string secretName, bool secret = true, int generateMinLength = 22)
+public sealed class ParameterResource(string name, string secretName, bool secret = true)
     : IResource, IValueProvider, IManifestExpressionProvider, ISecretValue
 {
     private Func<CancellationToken, ValueTask<Secret>>? _source;
@@ -20,9 +19,6 @@ public sealed class ParameterResource(string name, string secretName, bool secre
     public string SecretName { get; } = secretName;
 
     public bool IsSecret { get; } = secret;
-
-    /// <summary>Minimum length of a generated value (Aspire's GenerateParameterDefault.MinLength).</summary>
-    public int GenerateMinLength { get; } = generateMinLength;
 
     public string ValueExpression => $"{{{Name}.value}}";
 

@@ -66,20 +66,4 @@ public sealed class ProjectResource(string name, string projectPath) : IResource
         if (!_waitsForCompletion.Contains(resource)) _waitsForCompletion.Add(resource);
         return this;
     }
-
-    /// <summary>
-    /// The environment a reference injects, as expressions (evaluated locally, rendered for publish):
-    /// ConnectionStrings__name plus Aspire 13's NAME_HOST/PORT/USERNAME/PASSWORD/DATABASENAME.
-    /// </summary>
-    public IEnumerable<KeyValuePair<string, ReferenceExpression>> ReferenceEnvironment()
-    {
-        foreach (var reference in _references)
-        {
-            yield return new($"ConnectionStrings__{reference.Name}", reference.ConnectionStringExpression);
-            if (reference is not DatabaseResource database) continue;
-            var prefix = reference.Name.ToUpperInvariant().Replace('-', '_');
-            foreach (var (suffix, expression) in database.ConnectionProperties())
-                yield return new($"{prefix}_{suffix}", expression);
-        }
-    }
 }

@@ -42,14 +42,14 @@ public sealed class RolloutApplicationBuilder
     public ServerResource AddServer(ServerSpec spec)
     {
         var adminPassword = spec.IsDatabaseServer && !spec.Existing
-            ? Model.Add(new ParameterResource($"{spec.Name}-password", LocalSecretNames.AdminPassword(spec.Name), generateMinLength: 44))
+            ? Model.Add(new ParameterResource($"{spec.Name}-password", LocalSecretNames.AdminPassword(spec.Name)))
             : null;
         return Model.Add(new ServerResource(spec, adminPassword));
     }
 
     public DatabaseResource AddDatabase(ServerResource server, DatabaseSpec spec)
     {
-        var password = Model.Add(new ParameterResource($"{spec.User.Replace('_', '-')}-password", spec.PasswordSecretName, generateMinLength: 44));
+        var password = Model.Add(new ParameterResource($"{spec.User.Replace('_', '-')}-password", spec.PasswordSecretName));
         return Model.Add(new DatabaseResource(spec, server, password));
     }
 

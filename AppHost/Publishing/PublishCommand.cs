@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Rollout.Topology.Loading;
+using Rollout.Topology.Model;
 
 namespace Rollout.AppHost.Publishing;
 
@@ -34,6 +35,9 @@ public sealed class PublishCommand : Command
         Description = "Path of the estate file (default: rollout.yaml in this or a parent directory).",
     };
 
+    /// <summary>Exit code of an input that publish cannot use (nothing written).</summary>
+    public const int InvalidInput = 3;
+
     private readonly Func<string, string?> _variables;
 
     public PublishCommand(Func<string, string?>? variables = null)
@@ -56,6 +60,11 @@ public sealed class PublishCommand : Command
         {
             var estatePath = parse.GetValue(_estate) ?? EstateLoader.Locate();
             var estate = EstateLoader.LoadFile(estatePath);
+            if (Refusal(estate, parse.GetValue(_environment)!) is { } refusal)
+            {
+                await error.WriteLineAsync("publish refused: " + refusal);
+                return InvalidInput;
+            }
             var request = new PublishRequest(estate, parse.GetValue(_environment)!, parse.GetValue(_outputPath)!,
                 parse.GetValue(_publisher) == "manifest" ? PublisherKind.Manifest : PublisherKind.All,
                 Path.GetDirectoryName(Path.GetFullPath(estatePath))!);
@@ -73,5 +82,18 @@ public sealed class PublishCommand : Command
             await error.WriteLineAsync("publish failed: " + e.Message);
             return 1;
         }
+    }
+
+    /// <summary>Why an environment cannot be published: unknown, or local (run by the AppHost, never deployed).</summary>
+    private static string? Refusal(Estate estate, string environment)
+    {
+        var spec = estate.Environments.FirstOrDefault(e => e.Name == environment);
+        var deployable = estate.Environments.Where(e => e.Kind != EnvironmentKind.Local).Select(e => e.Name).ToList();
+        if (spec is null)
+            return $"environment '{environment}' is not defined in {estate.SourcePath}. Publish one of: {string.Join(", ", deployable)} (--environment <name>).";
+        if (spec.Kind == EnvironmentKind.Local)
+            return $"environment '{environment}' is local: its servers run under the AppHost (`dotnet run --project AppHost`), there is nothing to deploy. " +
+                   $"Publish a deployed environment instead: --environment {string.Join(" or --environment ", deployable)}.";
+        return null;
     }
 }

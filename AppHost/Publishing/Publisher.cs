@@ -13,38 +13,42 @@ public sealed record PublishRequest(Estate Estate, string EnvironmentName, strin
 
 /// <summary>
 /// Renders every file first and writes only when all of them rendered, so a bad input changes
-/// nothing. The same estate and variables give byte-identical files.
+/// nothing; the manifest is Aspire's own (<see cref="AspireManifestPublisher"/>). The same estate and variables give
+/// byte-identical files.
 /// </summary>
 public static class Publisher
 {
     public const string ManifestFileName = "aspire-manifest.json";
     public const string ReadmeFileName = "README.md";
 
+    /// <summary>Every file but the manifest, rendered in memory (a bad input fails here, before anything is written).</summary>
     public static IReadOnlyList<GeneratedFile> Render(PublishRequest request, Func<string, string?> variables)
     {
         var target = PublishTarget.Resolve(request.Estate, request.EnvironmentName, variables);
-        var outputDirectory = Path.GetFullPath(request.OutputDirectory);
+        if (request.Publisher == PublisherKind.Manifest) return [];
         var model = PublishModel.Create(target);
-        var manifest = ManifestJsonWriter.Write(new ManifestBuilder(target, model, request.ProjectRoot, outputDirectory).Build());
-        var files = new List<GeneratedFile> { new(ManifestFileName, manifest) };
-        if (request.Publisher == PublisherKind.Manifest) return files;
-
+        var files = new List<GeneratedFile>();
         files.AddRange(ComposeWriter.Render(target, model));
         files.AddRange(WorkflowWriter.Render(request.Estate));
         files.AddRange(HostConfigWriter.Render(target));
         files.AddRange(Monitoring.MonitoringWriter.Render(target, variables));
         files.AddRange(BackupPublishing.Render(request));
-        files.Add(new GeneratedFile(ReadmeFileName, ReadmeWriter.Render(target, model, files)));
+        files.Add(new GeneratedFile(ReadmeFileName, ReadmeWriter.Render(target, model, [new GeneratedFile(ManifestFileName, ""), .. files])));
         return files;
     }
 
     public static async Task<IReadOnlyList<GeneratedFile>> PublishAsync(PublishRequest request, Func<string, string?> variables, CancellationToken cancellationToken)
     {
-        var files = Render(request, variables);
+        var rendered = Render(request, variables);
         var root = Path.GetFullPath(request.OutputDirectory);
         if (File.Exists(root))
             throw new PublishException($"--output-path '{request.OutputDirectory}' is a file; give a directory (it is created when missing).");
-        foreach (var file in files)
+        Directory.CreateDirectory(root);
+        // Aspire's publisher writes the manifest itself, first: if it fails, none of the other files is written either.
+        var manifest = await AspireManifestPublisher.WriteAsync(request, Path.Combine(root, ManifestFileName), cancellationToken);
+        File.SetUnixFileMode(Path.Combine(root, ManifestFileName), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        List<GeneratedFile> files = [manifest, .. rendered];
+        foreach (var file in rendered)
         {
             var path = Path.Combine(root, file.RelativePath);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);

@@ -103,7 +103,7 @@ public static class ReadmeWriter
             text.Line($"- `{server.AdminPassword!.Name}`: `{target.Environment.Servers.GetValueOrDefault(server.Name)?.AdminPassword?.VariableName ?? server.AdminPassword.SecretName}`");
         foreach (var database in model.Databases)
             text.Line($"- `{database.Password.Name}`: `{database.Spec.PasswordSecretName}`");
-        text.Line().Line("The other parameters are the environment's settings in Aspire's spelling (`PLESK_MYSQL_HOST` → `plesk-mysql-host`).");
+        text.Line().Line("The other parameters are the existing servers' addresses (`<server>-host`, `<server>-port`) and the backup settings (`BACKUP_REPOSITORY` → `backup-repository`).");
         return text.ToString();
     }
 

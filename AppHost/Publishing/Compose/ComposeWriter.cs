@@ -145,7 +145,7 @@ public static class ComposeWriter
             if (endpoint.Host.VariableName is { } host) overrides[host] = server.Name;
             if (endpoint.Port.VariableName is { } port) overrides[port] = resource.TargetPort.ToString(CultureInfo.InvariantCulture);
             if (endpoint.AdminUser?.VariableName is { } user && resource.AdminUser is not null)
-                overrides[user] = server.Engine == Engine.MariaDb ? ManifestBuilder.MariaDbContainerAdmin : resource.AdminUser;
+                overrides[user] = server.Engine == Engine.MariaDb ? Hosting.MariaDbContainerResource.AdminUser : resource.AdminUser;
             if (endpoint.CaFile?.VariableName is { } ca) overrides[ca] = $"/etc/rollout/tls/{server.Name}/{tls.CaFile}";
         }
         var deploy = target.Environment.Deploy;

@@ -51,6 +51,35 @@ internal sealed class AppHostProcess : IAsyncDisposable
         return new AppHostProcess(process, stateDirectory, output);
     }
 
+    /// <summary>
+    /// Starts the AppHost and waits until it is healthy. A free port can be taken by another test between the probe
+    /// and the server's bind; the AppHost then stops with the bind error, and this starts it again on new ports.
+    /// </summary>
+    public static async Task<AppHostProcess> StartHealthyAsync(string stateDirectory, IReadOnlyDictionary<string, string> environment, TimeSpan timeout,
+        params string[] extraArguments)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var apphost = await StartAsync(stateDirectory, environment, extraArguments);
+            try
+            {
+                await apphost.WaitUntilHealthyAsync(timeout);
+                return apphost;
+            }
+            catch (Xunit.Sdk.XunitException) when (attempt < PortAttempts && apphost.Process.HasExited && apphost.Output.Contains("already in use", StringComparison.Ordinal))
+            {
+                await apphost.DisposeAsync();
+            }
+            catch
+            {
+                await apphost.DisposeAsync();
+                throw;
+            }
+        }
+    }
+
+    private const int PortAttempts = 3;
+
     /// <summary>Waits for "All servers healthy" (or the process's exit, which fails the test with its output).</summary>
     public async Task WaitUntilHealthyAsync(TimeSpan timeout)
     {

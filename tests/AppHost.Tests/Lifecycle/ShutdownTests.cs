@@ -34,8 +34,7 @@ public sealed class ShutdownTests
     public async Task Sigterm_stops_the_apphost_cleanly_and_its_servers_are_gone_when_it_exits()
     {
         using var state = new TemporaryDirectory();
-        await using var apphost = await AppHostProcess.StartAsync(state.Path);
-        await apphost.WaitUntilHealthyAsync(StartTimeout);
+        await using var apphost = await AppHostProcess.StartHealthyAsync(state.Path, new Dictionary<string, string>(), StartTimeout);
         var pids = ProcessScan.WithDescendants(await apphost.ServerPidsAsync());
         Assert.True(pids.Count > 4);
 
@@ -51,8 +50,7 @@ public sealed class ShutdownTests
     public async Task A_sigkilled_apphost_leaves_no_process()
     {
         using var state = new TemporaryDirectory();
-        await using var apphost = await AppHostProcess.StartAsync(state.Path);
-        await apphost.WaitUntilHealthyAsync(StartTimeout);
+        await using var apphost = await AppHostProcess.StartHealthyAsync(state.Path, new Dictionary<string, string>(), StartTimeout);
         var pids = ProcessScan.WithDescendants(await apphost.ServerPidsAsync());
 
         ChildProcessLauncher.SendSignal(apphost.Process.Id, Signal.Kill);
@@ -67,8 +65,7 @@ public sealed class ShutdownTests
     public async Task A_crashed_apphost_leaves_no_process()
     {
         using var state = new TemporaryDirectory();
-        await using var apphost = await AppHostProcess.StartAsync(state.Path, new Dictionary<string, string> { ["ROLLOUT_APPHOST_CRASH_AFTER_START"] = "1" });
-        await apphost.WaitUntilHealthyAsync(StartTimeout);
+        await using var apphost = await AppHostProcess.StartHealthyAsync(state.Path, new Dictionary<string, string> { ["ROLLOUT_APPHOST_CRASH_AFTER_START"] = "1" }, StartTimeout);
         var pids = ProcessScan.WithDescendants(await apphost.ServerPidsAsync());
 
         Assert.NotEqual(0, await apphost.WaitForExitAsync(TimeSpan.FromSeconds(60)));

@@ -28,7 +28,7 @@ public sealed class StartFailureTests
     }
 
     [Fact]
-    public async Task The_failed_servers_output_is_in_its_aspire_console_log()
+    public async Task A_server_that_fails_to_start_stops_the_estate_with_its_cause_exit_code_1_and_no_server_left_running()
     {
         using var programs = new TemporaryDirectory();
         File.SetUnixFileMode(programs.Path, (UnixFileMode)0b111_101_101);
@@ -37,13 +37,39 @@ public sealed class StartFailureTests
         File.SetUnixFileMode(failing, (UnixFileMode)0b111_101_101);
         using var state = new TemporaryDirectory();
         await using var apphost = await AppHostProcess.StartAsync(state.Path, "--redis-server", failing);
-        var deadline = DateTime.UtcNow.AddMinutes(2);
-        while (!System.Text.RegularExpressions.Regex.IsMatch(apphost.Output, "redis: (Exited|Finished|FailedToStart) \\(exit code 1\\)"))
-        {
-            Assert.True(DateTime.UtcNow < deadline, "redis was not reported as failed:" + Environment.NewLine + apphost.Output);
-            await Task.Delay(200);
-        }
+
+        Assert.Equal(1, await apphost.WaitForExitAsync(TimeSpan.FromMinutes(2)));
+
+        Assert.Matches("redis: (Exited|Finished|FailedToStart) \\(exit code 1\\)", apphost.Output);
+        Assert.Matches("error: server 'redis' did not start: (Exited|Finished|FailedToStart) \\(exit code 1\\)", apphost.Output);
+        Assert.Contains("simulated failure: cannot open redis.conf", apphost.Output);
+        Assert.Contains("Stopping every resource of the estate", apphost.Output);
         Assert.DoesNotContain("All servers healthy", apphost.Output);
+        // The failed server's output is also in its log file; every other server was stopped with the AppHost.
+        Assert.Contains("simulated failure: cannot open redis.conf", await File.ReadAllTextAsync(Path.Combine(state.Path, "logs", "redis.log")));
+        Assert.Empty(await ProcessScan.StillAliveAfterAsync(ProcessesOf(state.Path), TimeSpan.FromSeconds(15)));
+    }
+
+    /// <summary>Processes whose command line names the state directory: the servers (data, config and socket paths live there).</summary>
+    private static IReadOnlyList<int> ProcessesOf(string stateDirectory) =>
+        Directory.GetDirectories("/proc").Select(d => (Pid: int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0, Directory: d))
+            .Where(p => p.Pid > 0 && p.Pid != Environment.ProcessId && CommandLine(p.Directory).Contains(stateDirectory, StringComparison.Ordinal))
+            .Select(p => p.Pid).ToList();
+
+    private static string CommandLine(string procDirectory)
+    {
+        try
+        {
+            return File.ReadAllText(Path.Combine(procDirectory, "cmdline")).Replace('\0', ' ');
+        }
+        catch (IOException)
+        {
+            return "";
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return "";
+        }
     }
 
     [Fact]

@@ -57,18 +57,6 @@ public sealed class ApplicationModelTests
     }
 
     [Fact]
-    public void A_reference_injects_connection_string_and_aspire_13_properties()
-    {
-        var builder = Builder();
-        var project = builder.AddProject("provisioner", "Provisioner/Rollout.Provisioner.csproj").WithReference((DatabaseResource)builder.Model["mo_idp"]);
-        var environment = project.ReferenceEnvironment().ToDictionary(e => e.Key, e => e.Value.ValueExpression);
-        Assert.Equal("{svc-idp-password.value}", environment["MO_IDP_PASSWORD"]);
-        Assert.Equal("{external-postgres.bindings.tcp.port}", environment["MO_IDP_PORT"]);
-        Assert.Equal("mo_idp", environment["MO_IDP_DATABASENAME"]);
-        Assert.StartsWith("Host={external-postgres.bindings.tcp.host}", environment["ConnectionStrings__mo_idp"]);
-    }
-
-    [Fact]
     public void An_unallocated_endpoint_says_so()
     {
         var server = (ServerResource)Builder().Model["external-mariadb"];

@@ -12,7 +12,8 @@ public sealed partial class ManifestTests
     /// The vendored schema with its two upstream gaps around annotated.string (a type Aspire's AddPostgres writes:
     /// &lt;server&gt;-password-uri-encoded) closed at load time: the dangling annotatedStringFilter is supplied as Aspire's
     /// source defines the filter ("uri"), and the catch-all extension branch, which forgot annotated.string among the
-    /// known types, no longer matches it too (two matches fail a oneOf).
+    /// known types, no longer matches it too (two matches fail a oneOf). Aspire's own AddRedis writes its binding with
+    /// scheme "redis", which the schema's scheme list (http, https, tcp, udp) predates: added too.
     /// </summary>
     internal static readonly Lazy<JsonSchema> Schema = new(() =>
     {
@@ -22,6 +23,8 @@ public sealed partial class ManifestTests
             definitions["annotatedStringFilter"] = new System.Text.Json.Nodes.JsonObject { ["type"] = "string", ["enum"] = new System.Text.Json.Nodes.JsonArray("uri") };
         var known = schema["properties"]!["resources"]!["additionalProperties"]!["oneOf"]!.AsArray()[^1]!["not"]!["properties"]!["type"]!["enum"]!.AsArray();
         if (!known.Any(t => t!.GetValue<string>() == "annotated.string")) known.Add("annotated.string");
+        var schemes = definitions["bindings"]!["additionalProperties"]!["properties"]!["scheme"]!["enum"]!.AsArray();
+        if (!schemes.Any(t => t!.GetValue<string>() == "redis")) schemes.Add("redis");
         return JsonSchema.FromText(schema.ToJsonString());
     });
 
@@ -43,7 +46,9 @@ public sealed partial class ManifestTests
         using var manifest = await ManifestAsync(environment);
         var result = Schema.Value.Evaluate(manifest.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
         Assert.True(result.IsValid, "schema errors: " + JsonSerializer.Serialize(result.Details?.Where(d => d.Errors is not null).Select(d => new { d.InstanceLocation, d.EvaluationPath, d.Errors })));
-        Assert.Equal("https://json.schemastore.org/aspire-8.0.json", manifest.RootElement.GetProperty("$schema").GetString());
+        // Aspire's own publisher wrote it: no $schema (its deploy tools know the types), its annotated.string among the resources.
+        Assert.Equal(["resources"], manifest.RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Contains(manifest.RootElement.GetProperty("resources").EnumerateObject(), r => r.Value.GetProperty("type").GetString() == "annotated.string");
     }
 
     [Fact]
@@ -72,7 +77,7 @@ public sealed partial class ManifestTests
                 var type = target.GetProperty("type").GetString();
                 var ok = path switch
                 {
-                    "value" => type is "parameter.v0",
+                    "value" => type is "parameter.v0" or "annotated.string",
                     "inputs.value" => type is "parameter.v0" && target.GetProperty("inputs").TryGetProperty("value", out _),
                     "connectionString" => target.TryGetProperty("connectionString", out _),
                     _ when path.StartsWith("bindings.", StringComparison.Ordinal) =>
@@ -84,27 +89,25 @@ public sealed partial class ManifestTests
             }
         Assert.Contains("{external-mariadb.bindings.tcp.host}", references);
         Assert.Contains("{svc-idp-password.value}", references);
-        Assert.Contains("{mo_crm.connectionString}", references);
+        Assert.Contains("{mo-crm.connectionString}", references);
     }
 
     [Fact]
-    public async Task Resources_come_in_Aspire_order_model_order_then_parameters()
+    public async Task Resources_come_in_model_order_and_the_existing_server_is_an_address_not_a_container()
     {
         using var manifest = await ManifestAsync();
-        var resources = manifest.RootElement.GetProperty("resources").EnumerateObject().Select(r => (r.Name, Type: r.Value.GetProperty("type").GetString())).ToList();
-        var firstParameter = resources.FindIndex(r => r.Type == "parameter.v0");
-        Assert.True(firstParameter > 0);
-        Assert.All(resources.Skip(firstParameter), r => Assert.Equal("parameter.v0", r.Type));
-        var names = resources.Select(r => r.Name).ToList();
+        var resources = manifest.RootElement.GetProperty("resources");
+        var names = resources.EnumerateObject().Select(r => r.Name).ToList();
         // Each server before its databases, the projects after every database (the model's order).
         foreach (var database in PublishedEstate.Estate.EnabledDatabases(PublishedEstate.Estate.Environment("production")))
         {
-            var server = PublishedEstate.Estate.Server(database.ServerName);
-            if (!server.Existing) Assert.True(names.IndexOf(server.Name) < names.IndexOf(database.Name), $"{server.Name} before {database.Name}");
-            Assert.True(names.IndexOf(database.Name) < names.IndexOf("provisioner"));
+            var name = Hosting.EstateDatabaseResource.ResourceName(database.Name);
+            Assert.True(names.IndexOf(database.ServerName) < names.IndexOf(name), $"{database.ServerName} before {name}");
+            Assert.True(names.IndexOf(name) < names.IndexOf("provisioner"), $"{name} before provisioner");
         }
-        Assert.DoesNotContain("plesk", names); // existing: not deployed, its endpoint is a pair of parameters
-        Assert.Contains("plesk-mysql-host", names);
+        // Existing: not deployed, its address is a pair of parameters.
+        Assert.Equal("value.v0", resources.GetProperty("plesk").GetProperty("type").GetString());
+        Assert.Equal("Server={plesk-host.value};Port={plesk-port.value};SslMode=Required", resources.GetProperty("plesk").GetProperty("connectionString").GetString());
     }
 
     [Fact]
@@ -117,7 +120,7 @@ public sealed partial class ManifestTests
         Assert.Equal(17, enabled.Count);
         foreach (var database in enabled)
         {
-            var resource = resources.GetProperty(database.Name);
+            var resource = resources.GetProperty(Hosting.EstateDatabaseResource.ResourceName(database.Name));
             Assert.Equal("value.v0", resource.GetProperty("type").GetString());
             var connection = resource.GetProperty("connectionString").GetString()!;
             Assert.Contains($"={database.User};", connection, StringComparison.Ordinal);
@@ -132,13 +135,9 @@ public sealed partial class ManifestTests
             var existing = PublishedEstate.Estate.Server(database.ServerName).Existing;
             // The plan generates passwords for the new databases; the Plesk ones exist and must be supplied.
             Assert.Equal(!existing, input.TryGetProperty("default", out var fallback) && fallback.TryGetProperty("generate", out _));
+            var name = Hosting.EstateDatabaseResource.ResourceName(database.Name);
             foreach (var project in new[] { "provisioner", "smokerunner" })
-            {
-                var env = resources.GetProperty(project).GetProperty("env");
-                Assert.Equal($"{{{database.Name}.connectionString}}", env.GetProperty($"ConnectionStrings__{database.Name}").GetString());
-                Assert.Equal($"{{{parameter}.value}}", env.GetProperty(database.PasswordSecretName).GetString());
-                Assert.Equal(database.User, env.GetProperty(database.UserSecretName).GetString());
-            }
+                Assert.Equal($"{{{name}.connectionString}}", resources.GetProperty(project).GetProperty("env").GetProperty($"ConnectionStrings__{name}").GetString());
         }
     }
 
@@ -152,7 +151,8 @@ public sealed partial class ManifestTests
             var resource = resources.GetProperty(server.Name);
             Assert.Equal("container.v0", resource.GetProperty("type").GetString());
             var tcp = resource.GetProperty("bindings").GetProperty("tcp");
-            Assert.Equal(["tcp", "tcp", "tcp"], new[] { "scheme", "protocol", "transport" }.Select(p => tcp.GetProperty(p).GetString()));
+            // Aspire's AddRedis names its scheme "redis"; ours (MariaDB) and AddPostgres "tcp".
+            Assert.Equal([server.Engine == Engine.Redis ? "redis" : "tcp", "tcp", "tcp"], new[] { "scheme", "protocol", "transport" }.Select(p => tcp.GetProperty(p).GetString()));
             Assert.Equal(server.DefaultPort, tcp.GetProperty("targetPort").GetInt32());
             Assert.Equal(server.Name + "-data", resource.GetProperty("volumes")[0].GetProperty("name").GetString());
             Assert.Contains($"{{{server.Name}.bindings.tcp.host}}", resource.GetProperty("connectionString").GetString(), StringComparison.Ordinal);

@@ -101,9 +101,8 @@ public sealed class PublishOutputTests
     {
         var directory = PublishedEstate.NewDirectory();
         var (exit, output) = await RunCommandAsync(PublishedEstate.ProductionVariables, "publish", "-e", "prod", "--output-path", directory, "--estate", PublishedEstate.EstatePath);
-        Assert.Equal(1, exit);
-        Assert.Contains("--environment 'prod'", output, StringComparison.Ordinal);
-        Assert.Contains("local, staging, production", output, StringComparison.Ordinal);
+        Assert.Equal(PublishCommand.InvalidInput, exit);
+        Assert.Contains($"publish refused: environment 'prod' is not defined in {PublishedEstate.EstatePath}. Publish one of: staging, production", output, StringComparison.Ordinal);
         Assert.False(Directory.Exists(directory));
 
         var file = Path.GetTempFileName();
@@ -121,6 +120,19 @@ public sealed class PublishOutputTests
         (exit, output) = await RunCommandAsync(PublishedEstate.ProductionVariables, "publish", "--publisher", "helm", "--output-path", directory);
         Assert.NotEqual(0, exit);
         Assert.Contains("helm", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_local_environment_is_refused_with_exit_3_naming_the_environments_to_publish_and_nothing_is_written()
+    {
+        var directory = PublishedEstate.NewDirectory();
+        var (exit, output) = await RunCommandAsync(PublishedEstate.ProductionVariables, "publish", "--environment", "local", "--output-path", directory, "--estate", PublishedEstate.EstatePath);
+
+        Assert.Equal(PublishCommand.InvalidInput, exit);
+        Assert.Contains("publish refused: environment 'local' is local: its servers run under the AppHost (`dotnet run --project AppHost`)", output, StringComparison.Ordinal);
+        Assert.Contains("--environment staging or --environment production", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("KeyNotFound", output, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(directory));
     }
 
     [Fact]
