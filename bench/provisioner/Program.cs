@@ -1,16 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
-using Rollout.AppHost.Testing;
 using Rollout.Provisioner.Applying;
 using Rollout.Provisioner.Bench;
 using Rollout.Provisioner.Passwords;
 using Rollout.Provisioner.Planning;
 using Rollout.ServiceDefaults.Local;
 using Rollout.ServiceDefaults.Secrets;
+using Rollout.TestSupport.Estate;
 using Rollout.Topology.Loading;
 
 // Provisioner benchmarks (issue 3). Usage: dotnet run -c Release --project bench/provisioner [-- --runs 5 --count 1000 [--provisioner-dll <path>] [--keep]]
-// Starts a real local stack with the shared testing builder and measures:
+// Starts a real local estate through Aspire.Hosting.Testing (the tests' EstateTestHost) and measures:
 //   1. a no-op `plan --env local` of the estate in rollout.yaml, whole process (dotnet exec …);
 //   2. `apply` of a generated estate with N databases + users on one MariaDB and N on one PostgreSQL (per server);
 //   3. a no-op `plan` of that generated estate, whole process.
@@ -70,17 +70,17 @@ finally
 }
 
 // mariadb-install-db runs of other processes can collide in /tmp (temporary table names): retry the start.
-static async Task<TestingStack> StartWithRetriesAsync(string estate)
+static async Task<EstateTestHost> StartWithRetriesAsync(string estate)
 {
     for (var attempt = 1; ; attempt++)
     {
         try
         {
-            return await RolloutTestingBuilder.Create(estate).StartAsync();
+            return await EstateTestHost.StartAsync(new EstateTestOptions { EstatePath = estate });
         }
-        catch (Rollout.AppHost.Orchestration.AppHostStartException) when (attempt < 3)
+        catch (Exception e) when (attempt < 3 && e is not OperationCanceledException)
         {
-            Console.WriteLine($"stack start failed (attempt {attempt}), retrying");
+            Console.WriteLine($"estate start failed (attempt {attempt}: {e.Message}), retrying");
         }
     }
 }
