@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Rollout.AppHost.Testing;
+using Rollout.TestSupport.Estate;
 using Rollout.Provisioner.Commands;
 using Rollout.ServiceDefaults.Local;
 using Rollout.Topology.Binding;
@@ -19,7 +19,7 @@ Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load {File.Read
 var directory = Directory.CreateTempSubdirectory("rollout-migration-bench-").FullName;
 try
 {
-    await using var stack = await RolloutTestingBuilder.Create().StartAsync();
+    await using var stack = await EstateTestHost.StartAsync();
     var plesk = stack.Endpoint("plesk");
     var target = stack.Endpoint("external-mariadb");
     var pleskPassword = (await stack.Secrets.GetAsync(LocalSecretNames.AdminPassword("plesk"), default))!.Reveal();
