@@ -19,19 +19,19 @@ public sealed class ResourceSnapshotWriter(ResourceNotificationService notificat
             await foreach (var update in notifications.WatchAsync(stoppingToken))
             {
                 if (update.Resource is not EstateServerResource server) continue;
-                var pid = update.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value switch
+                int? pid = update.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value switch
                 {
                     int value => value,
                     long value => (int)value,
                     string text when int.TryParse(text, out var parsed) => parsed,
                     _ => (int?)null,
-                };
+                } is > 0 and var started ? started : null; // before the process exists the orchestrator reports 0
                 var state = update.Snapshot.State?.Text ?? "Unknown";
                 var health = update.Snapshot.HealthStatus;
                 if (state == KnownResourceStates.Running && health is not Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy) state = "Starting";
                 if (_states.TryGetValue(server.Name, out var known) && known == (state, pid)) continue;
-                if (pid is { } started && (!_states.TryGetValue(server.Name, out var before) || before.Pid != started))
-                    runtime.Leftovers.Record(started, server.Name);
+                if (pid is { } launched && (!_states.TryGetValue(server.Name, out var before) || before.Pid != launched))
+                    runtime.Leftovers.Record(launched, server.Name);
                 _states[server.Name] = (state, pid);
                 await WriteAsync(stoppingToken);
             }

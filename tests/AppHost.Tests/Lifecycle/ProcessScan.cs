@@ -22,7 +22,8 @@ internal static class ProcessScan
             {
             }
         }
-        var result = new List<int>(roots);
+        // A pid of 0 (a resource not started yet) would make every process a "descendant" (pid 1's parent is 0).
+        var result = roots.Where(pid => pid > 0).Distinct().ToList();
         for (var i = 0; i < result.Count; i++)
             result.AddRange(parents.Where(p => p.Value == result[i] && !result.Contains(p.Key)).Select(p => p.Key));
         return result;
