@@ -32,6 +32,11 @@ public static class EstateProjectExtensions
             provisioner.WithProvisionerCommands(estate);
             smokeRunner.WithSmokeCommand(estate);
         }
+        if (estate.Published is { } target)
+        {
+            provisioner.WithCatalogueEnvironment(estate, target);
+            smokeRunner.WithCatalogueEnvironment(estate, target);
+        }
         return (provisioner, smokeRunner);
     }
 

@@ -7,4 +7,8 @@ public sealed record EstateResources(
     EstateRuntime? Runtime,
     string EstatePath,
     IReadOnlyList<IResourceBuilder<IResourceWithConnectionString>> Servers,
-    IReadOnlyList<IResourceBuilder<EstateDatabaseResource>> Databases);
+    IReadOnlyList<IResourceBuilder<EstateDatabaseResource>> Databases)
+{
+    /// <summary>Publish mode: the environment the manifest is for and its servers (null in run mode).</summary>
+    public PublishedTarget? Published { get; init; }
+}

@@ -16,9 +16,11 @@ public static class PublishedEstateExtensions
         var environment = estate.Environment(environmentName);
         var servers = new List<IResourceBuilder<IResourceWithConnectionString>>();
         var databases = new List<IResourceBuilder<EstateDatabaseResource>>();
+        var published = new Dictionary<string, PublishedServer>();
         foreach (var spec in estate.EnabledServers(environment))
         {
-            var (parent, host, port) = AddServer(builder, spec, servers);
+            var (parent, host, port, admin) = AddServer(builder, spec, servers);
+            published[spec.Name] = admin;
             foreach (var database in estate.EnabledDatabases(environment).Where(d => d.ServerName == spec.Name))
             {
                 // The plan generates new users' passwords; the existing server's users exist, their passwords must be supplied.
@@ -30,10 +32,10 @@ public static class PublishedEstateExtensions
                     parent, host, port, password)));
             }
         }
-        return new EstateResources(null, estatePath, servers, databases);
+        return new EstateResources(null, estatePath, servers, databases) { Published = new PublishedTarget(estate, environment, published) };
     }
 
-    private static (IResourceWithConnectionString Parent, ReferenceExpression Host, ReferenceExpression Port) AddServer(
+    private static (IResourceWithConnectionString Parent, ReferenceExpression Host, ReferenceExpression Port, PublishedServer Published) AddServer(
         IDistributedApplicationBuilder builder, ServerSpec spec, List<IResourceBuilder<IResourceWithConnectionString>> servers)
     {
         if (spec.Existing)
@@ -43,7 +45,8 @@ public static class PublishedEstateExtensions
             var port = builder.AddParameter($"{spec.Name}-port");
             var existing = builder.AddConnectionString(spec.Name,
                 ReferenceExpression.Create($"Server={host.Resource};Port={port.Resource};SslMode=Required"));
-            return (existing.Resource, ReferenceExpression.Create($"{host.Resource}"), ReferenceExpression.Create($"{port.Resource}"));
+            ReferenceExpression hostExpression = ReferenceExpression.Create($"{host.Resource}"), portExpression = ReferenceExpression.Create($"{port.Resource}");
+            return (existing.Resource, hostExpression, portExpression, new PublishedServer(hostExpression, portExpression, null, null));
         }
         switch (spec.Engine)
         {
@@ -57,23 +60,28 @@ public static class PublishedEstateExtensions
                         .WithEnvironment("MARIADB_ROOT_PASSWORD", password)
                         .WithVolume($"{spec.Name}-data", "/var/lib/mysql");
                     servers.Add(server);
-                    return Address(server.Resource, server.Resource.PrimaryEndpoint);
+                    return Address(server.Resource, server.Resource.PrimaryEndpoint, MariaDbContainerResource.AdminUser, password.Resource);
                 }
             case Engine.PostgreSql:
                 {
                     var server = builder.AddPostgres(spec.Name).WithImageTag("15").WithDataVolume($"{spec.Name}-data");
                     servers.Add(server);
-                    return Address(server.Resource, server.Resource.PrimaryEndpoint);
+                    return Address(server.Resource, server.Resource.PrimaryEndpoint, "postgres", server.Resource.PasswordParameter);
                 }
             default:
                 {
                     var server = builder.AddRedis(spec.Name).WithImageTag("7").WithDataVolume($"{spec.Name}-data");
                     servers.Add(server);
-                    return Address(server.Resource, server.Resource.PrimaryEndpoint);
+                    return Address(server.Resource, server.Resource.PrimaryEndpoint, null, null);
                 }
         }
     }
 
-    private static (IResourceWithConnectionString, ReferenceExpression, ReferenceExpression) Address(IResourceWithConnectionString server, EndpointReference endpoint) =>
-        (server, ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.Host)}"), ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.Port)}"));
+    private static (IResourceWithConnectionString, ReferenceExpression, ReferenceExpression, PublishedServer) Address(IResourceWithConnectionString server,
+        EndpointReference endpoint, string? adminUser, ParameterResource? adminPassword)
+    {
+        var host = ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.Host)}");
+        var port = ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.Port)}");
+        return (server, host, port, new PublishedServer(host, port, adminUser, adminPassword));
+    }
 }

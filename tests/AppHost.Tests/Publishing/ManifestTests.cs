@@ -51,6 +51,39 @@ public sealed partial class ManifestTests
         Assert.Contains(manifest.RootElement.GetProperty("resources").EnumerateObject(), r => r.Value.GetProperty("type").GetString() == "annotated.string");
     }
 
+    /// <summary>
+    /// A manifest-based deploy runs the Provisioner and SmokeRunner with what the manifest gives them: every variable of
+    /// the secret catalogue (the names of the plan), wired to the resource or parameter that holds it, never a value.
+    /// </summary>
+    [Fact]
+    public async Task The_projects_get_every_catalogue_variable_wired_to_what_holds_it()
+    {
+        using var manifest = await ManifestAsync();
+        var resources = manifest.RootElement.GetProperty("resources");
+        var estate = Rollout.Topology.Loading.EstateLoader.LoadFile(Rollout.Topology.Loading.EstateLoader.Locate(AppContext.BaseDirectory));
+        var catalogue = Rollout.AppHost.Publishing.Secrets.SecretCatalogue.For(estate, estate.Environment("production"));
+        var deploy = estate.Environment("production").Deploy!;
+        var workflowOnly = new[] { deploy.SshHost, deploy.SshPort, deploy.SshUser, deploy.SshTargetDir }.Select(s => s.VariableName)
+            .Append(Rollout.AppHost.Publishing.Secrets.SecretCatalogue.SshPrivateKey).ToHashSet();
+        foreach (var project in new[] { "provisioner", "smokerunner" })
+        {
+            var env = resources.GetProperty(project).GetProperty("env");
+            foreach (var secret in catalogue.Secrets.Where(s => !workflowOnly.Contains(s.Name)))
+            {
+                Assert.True(env.TryGetProperty(secret.Name, out var value), $"{project} lacks {secret.Name}");
+                if (secret.IsSensitive)
+                    Assert.Matches(Reference(), value.GetString()!);
+                foreach (Match reference in Reference().Matches(value.GetString()!))
+                    Assert.True(resources.TryGetProperty(reference.Groups["resource"].Value, out _), $"{project}: {secret.Name} refers to a missing resource: {value}");
+            }
+            Assert.Equal("{external-mariadb.bindings.tcp.host}", env.GetProperty("MYSQL_HOST").GetString());
+            Assert.Equal("{svc-crm-password.value}", env.GetProperty("MO_CRM_DB_PASS").GetString());
+            Assert.Equal("svc_crm", env.GetProperty("MO_CRM_DB_USER").GetString());
+            Assert.Equal("{external-mariadb-password.value}", env.GetProperty("MYSQL_ADMIN_PASS").GetString());
+            Assert.False(env.TryGetProperty(Rollout.AppHost.Publishing.Secrets.SecretCatalogue.SshPrivateKey, out _), "the deploy key is the workflow's");
+        }
+    }
+
     [Fact]
     public async Task The_schema_check_rejects_a_broken_manifest()
     {
