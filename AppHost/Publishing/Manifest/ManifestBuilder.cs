@@ -160,8 +160,21 @@ public sealed class ManifestBuilder(PublishTarget target, ApplicationModel model
         foreach (var secret in SecretCatalogue.For(target.Estate, target.Environment).Secrets)
         {
             if (skip.Contains(secret.Name)) continue;
-            yield return new(secret.Name, wired.TryGetValue(secret.Name, out var expression) ? expression : SettingReference(settings[secret.Name]));
+            yield return new(secret.Name, wired.TryGetValue(secret.Name, out var expression) ? expression
+                : settings.TryGetValue(secret.Name, out var setting) ? SettingReference(setting) : SuppliedParameter(secret));
         }
+    }
+
+    /// <summary>
+    /// A catalogue secret no resource holds (the backup dump account passwords, the repository keys): a parameter the
+    /// deployment supplies, never generated, since a new repository key cannot open the existing backups.
+    /// </summary>
+    private string SuppliedParameter(CatalogueSecret secret)
+    {
+        var name = ParameterName(secret.Name);
+        if (_settingParameters.All(p => p.Name != name))
+            _settingParameters.Add(new ParameterManifestResource(name, secret.IsSensitive, secret.DefaultValue is { } value ? new ParameterDefault(null, value) : null));
+        return $"{{{name}.value}}";
     }
 
     private Dictionary<string, Setting> SettingsByVariable()
@@ -169,6 +182,7 @@ public sealed class ManifestBuilder(PublishTarget target, ApplicationModel model
         var environment = target.Environment;
         var settings = new[] { environment.AppServerIp }.Concat(environment.AdminIps)
             .Concat(environment.Servers.Values.SelectMany(e => new[] { e.Host, e.Port, e.AdminUser, e.AdminPassword, e.CaFile }))
+            .Concat([target.Estate.Backup.Repository, target.Estate.Backup.OffsiteRepository])
             .OfType<Setting>().Where(s => s.VariableName is not null);
         return settings.DistinctBy(s => s.VariableName).ToDictionary(s => s.VariableName!);
     }

@@ -4,9 +4,10 @@ using Rollout.Provisioner.Planning;
 namespace Rollout.Provisioner.Engines.MariaDb;
 
 /// <summary>
-/// Reads a MariaDB server's state in one round trip of four catalog queries, whatever the number of
+/// Reads a MariaDB server's state in one round trip of six catalog queries, whatever the number of
 /// databases: mysql.global_priv (accounts, TLS, hashes), information_schema.USER_PRIVILEGES (global
-/// privileges, the admin's included), mysql.db (database grants) and information_schema.SCHEMATA.
+/// privileges, the admin's included), mysql.db (database grants), information_schema.SCHEMATA and
+/// mysql.tables_priv (table grants; kept for operational accounts, e.g. the backup account's mysql.proc).
 /// </summary>
 internal static class MariaDbCatalogReader
 {
@@ -16,9 +17,10 @@ internal static class MariaDbCatalogReader
         SELECT GRANTEE, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.USER_PRIVILEGES;
         SELECT * FROM mysql.db;
         SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA;
+        SELECT User, Host, Db, Table_name, Table_priv FROM mysql.tables_priv;
         """;
 
-    public const int QueryCount = 5;
+    public const int QueryCount = 6;
 
     /// <summary>mysql.db columns and the privilege names GRANT uses for them.</summary>
     private static readonly Dictionary<string, string> PrivilegeColumns = new(StringComparer.OrdinalIgnoreCase)
@@ -151,11 +153,26 @@ internal static class MariaDbCatalogReader
             }, new HashSet<string>());
         }
 
+        await reader.NextResultAsync(cancellationToken);
+        var tableGrants = new Dictionary<Account, HashSet<string>>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (!desired.IsOperationalAccount(reader.GetString(0))) continue;
+            var grantee = ToAccount(reader.GetString(0), reader.GetString(1));
+            if (!tableGrants.TryGetValue(grantee, out var set)) tableGrants[grantee] = set = [];
+            var table = $"{MariaDbSyntax.Identifier(reader.GetString(2))}.{MariaDbSyntax.Identifier(reader.GetString(3))}";
+            foreach (var privilege in reader.GetString(4).Split(',', StringSplitOptions.RemoveEmptyEntries))
+                set.Add($"{privilege.ToUpperInvariant()} ON {table}");
+        }
+
         var grantees = grants.Select(g => g.Grantee).ToHashSet();
         var relevantAccounts = accountRows
             .Where(a => managedUsers.Contains(a.Account.Name) || grantees.Contains(a.Account))
             .Select(a => new ActualAccount(a.Account, a.Tls, a.Hash,
-                globalPrivileges.TryGetValue(Grantee(a.Account), out var set) ? set : new HashSet<string>()))
+                globalPrivileges.TryGetValue(Grantee(a.Account), out var set) ? set : new HashSet<string>())
+            {
+                OnServer = tableGrants.TryGetValue(a.Account, out var onServer) ? onServer : new HashSet<string>(),
+            })
             .ToList();
         var adminFacts = new AdminFacts(admin.Name, adminPrivileges.Contains("SUPER"), adminPrivileges, new HashSet<string>());
         var undeclaredAccounts = accountRows.Select(a => a.Account)

@@ -28,7 +28,7 @@ public sealed class MariaDbEngine : IDatabaseEngine
         try
         {
             return await MariaDbCatalogReader.ReadAsync(connection, desired.Databases.Select(d => d.Name).ToHashSet(),
-                desired.Users.Select(u => u.Account.Name).ToHashSet(), desired, cancellationToken);
+                desired.ManagedAccountNames, desired, cancellationToken);
         }
         catch (MySqlException e) when (e.ErrorCode is MySqlErrorCode.TableAccessDenied or MySqlErrorCode.DatabaseAccessDenied)
         {
@@ -39,7 +39,9 @@ public sealed class MariaDbEngine : IDatabaseEngine
     public Task<IReadOnlyList<string>> PreflightAsync(DesiredServer desired, ServerState state, CancellationToken cancellationToken)
     {
         var required = new List<string> { "CREATE", "CREATE USER" };
-        required.AddRange(DesiredPrivileges(desired.Grants).Select(p => p + " WITH GRANT OPTION"));
+        required.AddRange(DesiredPrivileges(desired.Grants)
+            .Concat(desired.OperationalAccounts.Where(a => a.IsPlanned).SelectMany(a => AccessFor(a.Role).PerDatabase.Concat(AccessFor(a.Role).Global)))
+            .Distinct().Select(p => p + " WITH GRANT OPTION"));
         var missing = required.Where(p => !state.Admin.Privileges.Contains(p)).ToList();
         IReadOnlyList<string> errors = missing.Count == 0 ? [] :
         [
@@ -69,10 +71,14 @@ public sealed class MariaDbEngine : IDatabaseEngine
 
     public bool CredentialMatches(string storedCredential, Secret password) => MariaDbNativePassword.Matches(storedCredential, password);
 
-    public IReadOnlyList<SqlStatement> CreateUser(DesiredUser user, ServerState state)
+    public Account OperationalAccountFor(string name, string appServerHost) => new(name, appServerHost);
+
+    public OperationalAccess AccessFor(OperationalRole role) => MariaDbOperationalAccess.For(role);
+
+    public IReadOnlyList<SqlStatement> CreateUser(Account user, Secret password, ServerState state)
     {
-        var account = Account(user.Account.Name, user.Account.Host!);
-        var hash = Literal(MariaDbNativePassword.Hash(user.Password));
+        var account = Account(user.Name, user.Host!);
+        var hash = Literal(MariaDbNativePassword.Hash(password));
         // IF NOT EXISTS, never OR REPLACE: replacing would drop the account's grants. An existing
         // account is not planned here; the planner compares it and plans ALTER USER where it differs.
         return [Hidden($"CREATE USER IF NOT EXISTS {account} IDENTIFIED BY PASSWORD {hash} REQUIRE SSL", hash)];
@@ -80,10 +86,10 @@ public sealed class MariaDbEngine : IDatabaseEngine
 
     public IReadOnlyList<SqlStatement> RequireTls(Account account) => [SqlStatement.Plain($"ALTER USER {Account(account.Name, account.Host!)} REQUIRE SSL")];
 
-    public IReadOnlyList<SqlStatement> SetPassword(DesiredUser user)
+    public IReadOnlyList<SqlStatement> SetPassword(Account user, Secret password)
     {
-        var hash = Literal(MariaDbNativePassword.Hash(user.Password));
-        return [Hidden($"ALTER USER {Account(user.Account.Name, user.Account.Host!)} IDENTIFIED BY PASSWORD {hash}", hash)];
+        var hash = Literal(MariaDbNativePassword.Hash(password));
+        return [Hidden($"ALTER USER {Account(user.Name, user.Host!)} IDENTIFIED BY PASSWORD {hash}", hash)];
     }
 
     public IReadOnlyList<SqlStatement> CreateDatabase(DatabaseSpec database, Account owner, ServerState state) =>
@@ -101,6 +107,15 @@ public sealed class MariaDbEngine : IDatabaseEngine
 
     public IReadOnlyList<SqlStatement> Revoke(Account grantee, string database, string scope, IReadOnlyCollection<string> privileges) =>
         [SqlStatement.Plain($"REVOKE {string.Join(", ", privileges)} ON {Identifier(scope)}.* FROM {Grantee(grantee)}")];
+
+    public IReadOnlyList<SqlStatement> GrantGlobal(Account account, IReadOnlyCollection<string> privileges) =>
+        [SqlStatement.Plain($"GRANT {string.Join(", ", privileges)} ON *.* TO {Grantee(account)}")];
+
+    public IReadOnlyList<SqlStatement> GrantOnServer(Account account, IReadOnlyCollection<string> grants) =>
+        grants.Select(g => SqlStatement.Plain($"GRANT {g} TO {Grantee(account)}")).ToList();
+
+    public IReadOnlyList<SqlStatement> RevokeOnServer(Account account, IReadOnlyCollection<string> grants) =>
+        grants.Select(g => SqlStatement.Plain($"REVOKE {g} FROM {Grantee(account)}")).ToList();
 
     public IReadOnlyList<SqlStatement> RevokeGlobal(Account account, IReadOnlyCollection<string> privileges) =>
         [SqlStatement.Plain($"REVOKE {string.Join(", ", privileges)} ON *.* FROM {Grantee(account)}")];
