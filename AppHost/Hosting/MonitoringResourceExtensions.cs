@@ -11,7 +11,13 @@ public sealed record MonitoringResources(
     IResourceBuilder<ProjectResource> Probe,
     IResourceBuilder<ProjectResource> Receiver,
     IResourceBuilder<ExecutableResource> Alertmanager,
-    IResourceBuilder<ExecutableResource> Prometheus);
+    IResourceBuilder<ExecutableResource> Prometheus)
+{
+    /// <summary>The standard exporters (mysqld, postgres, redis, node) Prometheus scrapes locally.</summary>
+    public IReadOnlyList<LocalExporter> Exporters { get; init; } = [];
+
+    public IReadOnlyList<IResourceBuilder<ExecutableResource>> ExporterResources { get; init; } = [];
+}
 
 /// <summary>
 /// Issue 11's standard stack in run mode: the probe (Rollout.Monitor), a receiver recording what Alertmanager sends
@@ -35,7 +41,8 @@ public static class MonitoringResourceExtensions
         var settings = MonitoringSettings.From(builder.Configuration);
         if (!settings.Enabled) return null;
         var files = new MonitoringFiles(run.Layout.Root);
-        var layout = new MonitoringLayout(Loopback(settings.ProbePort), Loopback(settings.AlertmanagerPort), [],
+        var exporters = MonitoringExporters.Plan(run);
+        var layout = new MonitoringLayout(Loopback(settings.ProbePort), Loopback(settings.AlertmanagerPort), [.. exporters.Select(e => e.Target)],
             $"http://{Loopback(settings.ReceiverPort)}/alerts", WebhookTokenFile: null);
         builder.Eventing.Subscribe<BeforeStartEvent>((_, cancellationToken) =>
             files.WriteAsync(run.Estate, layout, settings.Timings, run.Options.Fresh, cancellationToken));
@@ -81,6 +88,8 @@ public static class MonitoringResourceExtensions
             .WaitFor(alertmanager);
         LoopbackHttpHealthCheck.Attach(prometheus, settings.PrometheusPort, "/-/ready");
 
+        var exporterResources = builder.AddExporters(estate, run, exporters, files.Directory);
+
         // After the servers, never before: the estate's start is never held up by monitoring.
         foreach (var server in estate.Servers)
         {
@@ -90,7 +99,7 @@ public static class MonitoringResourceExtensions
             alertmanager.WaitFor(server);
             prometheus.WaitFor(server);
         }
-        return new MonitoringResources(settings, files, probe, receiver, alertmanager, prometheus);
+        return new MonitoringResources(settings, files, probe, receiver, alertmanager, prometheus) { Exporters = exporters, ExporterResources = exporterResources };
     }
 
     private static string Loopback(int port) => $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
