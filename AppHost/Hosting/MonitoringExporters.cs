@@ -36,7 +36,7 @@ public sealed record LocalExporter(string Job, ServerSpec? Server, int Port)
 /// (<see cref="MonitoringLayout.ExporterJobs"/>): a mysqld_exporter per managed MariaDB, a postgres_exporter, a
 /// redis_exporter, and one node_exporter (every local server shares this machine). The Plesk replica gets none, as
 /// in production: it is never altered, so no monitoring account can exist there. Each exporter starts once its server
-/// is healthy (the servers never wait for it), logs in over TLS (CA verified) as monitoring.account with
+/// is healthy and the Provisioner has completed (the servers never wait for it), logs in over TLS (CA verified) as monitoring.account with
 /// &lt;SERVER&gt;_MONITOR_PASS, handed over in an environment variable from a secret parameter — never a file or
 /// an argument — and is healthy when its /metrics answers. A failed login is the exporter's mysql_up/pg_up/redis_up 0
 /// (MonitoringTargetDown alerts), never a stopped estate.
@@ -54,7 +54,7 @@ public static class MonitoringExporters
     }
 
     public static IReadOnlyList<IResourceBuilder<ExecutableResource>> AddExporters(this IDistributedApplicationBuilder builder, EstateResources estate,
-        EstateRuntime run, IReadOnlyList<LocalExporter> exporters, string workingDirectory)
+        EstateRuntime run, IReadOnlyList<LocalExporter> exporters, string workingDirectory, IResourceBuilder<ProjectResource> provisioner)
     {
         // A fresh machine gets the exporters' packages with the servers' (one dpkg lock, in this process), as restic.
         builder.Eventing.Subscribe<BeforeStartEvent>(async (_, cancellationToken) =>
@@ -75,7 +75,9 @@ public static class MonitoringExporters
             if (exporter.Server is { } server)
             {
                 WithCredentials(builder, resource, exporter, server, run);
-                resource.WaitFor(estate.Servers.Single(s => s.Resource.Name == server.Name));
+                // Its server healthy and the Provisioner done (it creates the account): no failed login at start, which
+                // would count as an attack in the failed-login figures.
+                resource.WaitFor(estate.Servers.Single(s => s.Resource.Name == server.Name)).WaitForCompletion(provisioner);
             }
             else
             {
@@ -95,7 +97,8 @@ public static class MonitoringExporters
             // TLS to 127.0.0.1 with the local CA: Go reads extra roots from SSL_CERT_FILE (set below).
             MonitoringLayout.RedisJob => [$"--redis.addr=rediss://{Endpoint(exporter, run)}", $"--tls-ca-cert-file={run.CaCertificatePath}", listen],
             // This machine's filesystems, CPU and memory; the textfile collector has no directory here.
-            MonitoringLayout.NodeJob => [listen, "--no-collector.textfile"],
+            // (systemd's collector needs systemd's bus, which a developer machine or container may not have).
+            MonitoringLayout.NodeJob => [listen, "--no-collector.textfile", "--no-collector.systemd"],
             _ => [listen],
         };
     }

@@ -88,7 +88,7 @@ public static class MonitoringResourceExtensions
             .WaitFor(alertmanager);
         LoopbackHttpHealthCheck.Attach(prometheus, settings.PrometheusPort, "/-/ready");
 
-        var exporterResources = builder.AddExporters(estate, run, exporters, files.Directory);
+        var exporterResources = builder.AddExporters(estate, run, exporters, files.Directory, provisioner);
 
         // After the servers, never before: the estate's start is never held up by monitoring.
         foreach (var server in estate.Servers)

@@ -15,7 +15,7 @@ public class GitHubSyncTests
         Assert.True(code == 0, output);
         var onGitHub = setup.StandIn.DecryptedSecrets(GitHubSyncSetup.Owner, GitHubSyncSetup.Repo, "production");
         Assert.Equal(setup.Expected.OrderBy(e => e.Key), onGitHub.OrderBy(e => e.Key));
-        Assert.Equal(SecretCatalogueTests.PlanPhase4Production.Where(n => !n.StartsWith("REDIS_", StringComparison.Ordinal)).Order(), onGitHub.Keys.Order());
+        Assert.Equal(SecretCatalogueTests.Production.Order(), onGitHub.Keys.Order());
         Assert.Equal(0, setup.StandIn.UndecryptableBoxes);
         Assert.Equal([setup.StandIn.TeamId(GitHubSyncSetup.Owner, "db-admins")], setup.StandIn.Reviewers(GitHubSyncSetup.Owner, GitHubSyncSetup.Repo, "production"));
         Assert.Contains("environment 'production': create (required reviewers: db-admins (team))", output);
@@ -69,7 +69,7 @@ public class GitHubSyncTests
 
         Assert.True(code == 0, output);
         var listed = output.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(w => w.Length >= 2 && w[0] == "create").Select(w => w[1]).ToList();
-        Assert.Equal(SecretCatalogueTests.PlanPhase4Production.Where(n => !n.StartsWith("REDIS_", StringComparison.Ordinal)), listed);
+        Assert.Equal(SecretCatalogueTests.Production, listed);
         Assert.Contains("environment 'production': would create (required reviewers: db-admins (team))", output);
         Assert.Contains("Nothing was written.", output);
         Assert.DoesNotContain(setup.StandIn.Requests, r => r.Method != "GET");
@@ -85,6 +85,7 @@ public class GitHubSyncTests
         setup.Variables["REDIS_HOST"] = "redis.provider.example";
         setup.Variables["SSH_HOST"] = "staging.provider.example";
         setup.Variables["SSH_USER"] = "deploy";
+        setup.Variables["REDIS_MONITOR_PASS"] = "redis-monitoring-password-0123456789";
         var args = setup.SyncArgs("--dry-run").Select(a => a == "production" ? "staging" : a).ToArray();
 
         var (code, output) = await RunAsync(setup.Variables, args);
@@ -95,7 +96,7 @@ public class GitHubSyncTests
             Assert.Matches($@"(?m)^  create\s+{name}\s", output);
         // Staging has no default target directory: listed by name, with what to set.
         Assert.Matches(@"(?m)^  missing\s+SSH_TARGET_DIR\s+set SSH_TARGET_DIR \(environments.staging.deploy.sshTargetDir\)", output);
-        Assert.Contains($"Dry run: {SecretCatalogueTests.PlanPhase4Production.Length} secrets, 1 without a value", output);
+        Assert.Contains($"Dry run: {SecretCatalogueTests.PlanPhase4Production.Length + SecretCatalogueTests.MonitoringPasswords(redis: true).Length} secrets, 1 without a value", output);
         Assert.Empty(setup.StandIn.Requests);
     }
 }

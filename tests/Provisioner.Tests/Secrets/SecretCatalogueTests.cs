@@ -18,12 +18,19 @@ public class SecretCatalogueTests
         "PG_IDP_DB_USER", "PG_IDP_DB_PASS", "PG_GRAFANA_DB_USER", "PG_GRAFANA_DB_PASS", "PG_DISCOURSE_DB_USER", "PG_DISCOURSE_DB_PASS",
     ];
 
+    /// <summary>After the plan's list: the monitoring account's password per managed server (issue 11), Redis where enabled.</summary>
+    public static string[] MonitoringPasswords(bool redis) =>
+        ["EXTERNAL_MARIADB_MONITOR_PASS", "EXTERNAL_POSTGRES_MONITOR_PASS", .. redis ? new[] { "REDIS_MONITOR_PASS" } : []];
+
+    /// <summary>Production's catalogue: the plan's list without Redis (production disables it), then the monitoring passwords.</summary>
+    public static string[] Production => [.. PlanPhase4Production.Where(n => !n.StartsWith("REDIS_", StringComparison.Ordinal)), .. MonitoringPasswords(redis: false)];
+
     [Fact]
     public void Production_catalogue_is_the_plans_list_without_redis_which_production_disables()
     {
         var catalogue = SecretCatalogue.For(Estate(), "production");
         // The plan marks REDIS_HOST "optional"; rollout.yaml says `redis: false` for production.
-        Assert.Equal(PlanPhase4Production.Where(n => !n.StartsWith("REDIS_", StringComparison.Ordinal)), catalogue.Names);
+        Assert.Equal(Production, catalogue.Names);
         Assert.Empty(catalogue.Problems);
     }
 
@@ -31,7 +38,7 @@ public class SecretCatalogueTests
     public void Staging_catalogue_is_the_plans_list_exactly_including_redis()
     {
         var catalogue = SecretCatalogue.For(Estate(), "staging");
-        Assert.Equal(PlanPhase4Production, catalogue.Names);
+        Assert.Equal([.. PlanPhase4Production, .. MonitoringPasswords(redis: true)], catalogue.Names);
     }
 
     [Fact]
@@ -55,7 +62,7 @@ public class SecretCatalogueTests
         Assert.DoesNotContain("MO_ANALYTICS_DB_PASS", names);
         Assert.DoesNotContain("PG_DISCOURSE_DB_USER", names);
         Assert.Contains("MO_CRM_DB_PASS", names);
-        Assert.Equal(PlanPhase4Production.Length - 2 - 4, names.Count);
+        Assert.Equal(PlanPhase4Production.Length - 2 - 4 + MonitoringPasswords(redis: false).Length, names.Count);
     }
 
     [Fact]
