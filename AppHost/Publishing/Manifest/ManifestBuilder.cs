@@ -160,7 +160,9 @@ public sealed class ManifestBuilder(PublishTarget target, ApplicationModel model
         foreach (var secret in SecretCatalogue.For(target.Estate, target.Environment).Secrets)
         {
             if (skip.Contains(secret.Name)) continue;
-            yield return new(secret.Name, wired.TryGetValue(secret.Name, out var expression) ? expression : SettingReference(settings[secret.Name]));
+            // A password the model holds no parameter for (the monitoring account's, <SERVER>_MONITOR_PASS): a secret parameter.
+            yield return new(secret.Name, wired.TryGetValue(secret.Name, out var expression) ? expression
+                : settings.TryGetValue(secret.Name, out var setting) ? SettingReference(setting) : SecretParameterReference(secret.Name));
         }
     }
 
@@ -171,6 +173,13 @@ public sealed class ManifestBuilder(PublishTarget target, ApplicationModel model
             .Concat(environment.Servers.Values.SelectMany(e => new[] { e.Host, e.Port, e.AdminUser, e.AdminPassword, e.CaFile }))
             .OfType<Setting>().Where(s => s.VariableName is not null);
         return settings.DistinctBy(s => s.VariableName).ToDictionary(s => s.VariableName!);
+    }
+
+    private string SecretParameterReference(string variable)
+    {
+        var name = ParameterName(variable);
+        if (_settingParameters.All(p => p.Name != name)) _settingParameters.Add(new ParameterManifestResource(name, Secret: true, null));
+        return $"{{{name}.value}}";
     }
 
     /// <summary>A setting as a manifest value: a parameter (declared once) for <c>${NAME}</c>, the literal otherwise.</summary>
