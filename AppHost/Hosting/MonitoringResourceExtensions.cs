@@ -1,5 +1,6 @@
 using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 using Rollout.AppHost.Publishing.Monitoring;
 
 namespace Rollout.AppHost.Hosting;
@@ -48,9 +49,14 @@ public static class MonitoringResourceExtensions
             files.WriteAsync(run.Estate, layout, settings.Timings, run.Options.Fresh, cancellationToken));
         var seconds = settings.Timings.ScrapeInterval.ToString("c", CultureInfo.InvariantCulture);
 
+        // PostgreSQL counts no failed logins: the probe reads them from the server's log, locally its console copied to a file.
+        var serverLogs = run.Estate.EnabledServers(run.Environment).Where(s => s.Engine == Topology.Model.Engine.PostgreSql)
+            .ToDictionary(s => s.Name, s => ServerLogFiles.PathOf(files, s.Name));
+        builder.Services.AddHostedService(services => new ServerLogFiles(services.GetRequiredService<ResourceNotificationService>(),
+            services.GetRequiredService<ResourceLoggerService>(), serverLogs));
         var probe = builder.AddProject<Projects.Rollout_Monitor>(ProbeName)
-            .WithArgs("run", "--listen", layout.ProbeAddress, "--interval", seconds, "--env", run.Environment.Name,
-                "--estate", estate.EstatePath, "--state-dir", run.Layout.Root)
+            .WithArgs(["run", "--listen", layout.ProbeAddress, "--interval", seconds, "--env", run.Environment.Name,
+                "--estate", estate.EstatePath, "--state-dir", run.Layout.Root, .. serverLogs.SelectMany(l => new[] { "--server-log", $"{l.Key}={l.Value}" })])
             .WithEnvironment(EstateOptions.EstateVariable, estate.EstatePath)
             .WithEnvironment(EstateOptions.StateDirectoryVariable, run.Layout.Root)
             .WithHttpEndpoint(port: settings.ProbePort, name: HttpEndpoint, isProxied: false)
