@@ -56,11 +56,25 @@ public static class MonitoringExporters
     public static IReadOnlyList<IResourceBuilder<ExecutableResource>> AddExporters(this IDistributedApplicationBuilder builder, EstateResources estate,
         EstateRuntime run, IReadOnlyList<LocalExporter> exporters, string workingDirectory, IResourceBuilder<ProjectResource> provisioner)
     {
-        // A fresh machine gets the exporters' packages with the servers' (one dpkg lock, in this process), as restic.
-        builder.Eventing.Subscribe<BeforeStartEvent>(async (_, cancellationToken) =>
+        // A fresh machine gets the exporters' packages after the servers' (one dpkg lock, in this process), as restic, but
+        // in the background: the servers do not wait for them. An exporter starting before its package is in waits for
+        // dpkg's lock in its own launcher and finds it installed (or names the package).
+        builder.Eventing.Subscribe<BeforeStartEvent>((_, _) =>
         {
-            foreach (var (program, package) in exporters.Select(e => e.Debian).Distinct())
-                if (!File.Exists(program)) await Task.Run(() => PackageInstaller.TryInstall(package, program), cancellationToken);
+            var missing = exporters.Select(e => e.Debian).Distinct().Where(d => !File.Exists(d.Program)).ToList();
+            if (missing.Count > 0 && PackageInstaller.CanInstall)
+                _ = Task.Run(() =>
+                {
+                    foreach (var (program, package) in missing)
+                    {
+                        try { PackageInstaller.TryInstall(package, program); }
+                        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+                        {
+                            Console.Error.WriteLine($"Could not install {package}: {e.Message}; the {package} resource says what to do.");
+                        }
+                    }
+                });
+            return Task.CompletedTask;
         });
         var resources = new List<IResourceBuilder<ExecutableResource>>();
         foreach (var exporter in exporters)
