@@ -41,12 +41,20 @@ public static class MonitoringAccountPlanner
         var options = new ConnectionOptions(Pooling: false, ConnectTimeoutSeconds: ServerConnections.AdminConnectTimeoutSeconds, ApplicationName: "rollout-provisioner");
         await using var connection = DatabaseConnectionFactory.Admin(endpoint, endpoint.Engine == Engine.PostgreSql ? "postgres" : null, options);
         await ServerConnections.OpenAsync(connection, endpoint, cancellationToken);
-        var changes = connection switch
+        IReadOnlyList<MonitoringChange> changes;
+        try
         {
-            MySqlConnection mariaDb => await MariaDbMonitoringAccount.PlanAsync(mariaDb, desired, state, cancellationToken),
-            NpgsqlConnection postgres => await PostgreSqlMonitoringAccount.PlanAsync(postgres, desired, cancellationToken),
-            _ => [],
-        };
+            changes = connection switch
+            {
+                MySqlConnection mariaDb => await MariaDbMonitoringAccount.PlanAsync(mariaDb, desired, state, cancellationToken),
+                NpgsqlConnection postgres => await PostgreSqlMonitoringAccount.PlanAsync(postgres, desired, cancellationToken),
+                _ => [],
+            };
+        }
+        catch (ProvisioningException e)
+        {
+            throw new ProvisioningException($"{endpoint}: {e.Message}", e);
+        }
         return changes.Select(c => new PlannedChange(endpoint.Name, c.Kind, c.Object, desired.Account.ToString(), c.Reason, c.Statements, c.IsDrift)).ToList();
     }
 }

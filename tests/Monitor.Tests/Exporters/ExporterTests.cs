@@ -21,6 +21,8 @@ public sealed class ExporterTests(MonitoredEstate estate)
 {
     private static readonly TimeSpan Soon = TimeSpan.FromSeconds(45);
 
+    private static readonly string[] Exporters = ["external-mariadb-exporter", "external-postgres-exporter", "redis-exporter", "node-exporter"];
+
     private string Account => estate.Estate.Monitoring.Account;
 
     private async Task<Secret> PasswordAsync(string server) =>
@@ -29,8 +31,7 @@ public sealed class ExporterTests(MonitoredEstate estate)
     [Fact]
     public async Task Prometheus_scrapes_every_exporter_logged_in_with_its_monitoring_account()
     {
-        foreach (var name in new[] { "external-mariadb-exporter", "external-postgres-exporter", "redis-exporter", "node-exporter" })
-            await estate.Host.WaitForHealthyAsync(name, CancellationToken.None);
+        foreach (var name in Exporters) await estate.Host.WaitForHealthyAsync(name, CancellationToken.None);
 
         await ExporterQueries.WaitForValueAsync(estate.PrometheusUrl, "mysql_up", "external-mariadb", 1, Soon);
         await ExporterQueries.WaitForValueAsync(estate.PrometheusUrl, "pg_up", "external-postgres", 1, Soon);
@@ -47,15 +48,17 @@ public sealed class ExporterTests(MonitoredEstate estate)
         var targets = await ExporterQueries.QueryAsync(estate.PrometheusUrl, "up");
         Assert.DoesNotContain(targets, t => t.Labels.GetValueOrDefault("server") == "plesk");
         var configuration = await File.ReadAllTextAsync(new MonitoringFiles(estate.StateDirectory).PrometheusConfig);
-        foreach (var name in new[] { "external-mariadb-exporter", "external-postgres-exporter", "redis-exporter", "node-exporter" })
+        foreach (var name in Exporters)
             Assert.Contains($"127.0.0.1:{estate.Host.App.GetEndpoint(name, MonitoringResourceExtensions.HttpEndpoint).Port}", configuration);
 
-        // No monitoring password in any file of the monitoring stack.
+        // No monitoring password in any file of the monitoring stack, in resources.json or in any exporter's console.
+        var files = Directory.EnumerateFiles(new MonitoringFiles(estate.StateDirectory).Directory, "*.yml", SearchOption.AllDirectories)
+            .Append(Path.Combine(estate.StateDirectory, "resources.json")).ToList();
         foreach (var server in new[] { "external-mariadb", "external-postgres", "redis" })
         {
             var password = (await PasswordAsync(server)).Reveal();
-            foreach (var file in Directory.EnumerateFiles(new MonitoringFiles(estate.StateDirectory).Directory, "*.yml", SearchOption.AllDirectories))
-                Assert.DoesNotContain(password, await File.ReadAllTextAsync(file));
+            foreach (var file in files) Assert.DoesNotContain(password, await File.ReadAllTextAsync(file));
+            foreach (var name in Exporters) Assert.DoesNotContain(password, await estate.Host.ConsoleLogAsync(name));
         }
     }
 
