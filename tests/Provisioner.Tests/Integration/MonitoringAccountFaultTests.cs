@@ -40,7 +40,7 @@ public sealed class MonitoringAccountFaultTests(ProvisionerStack stack) : IAsync
         var plan = await stack.ProvisionerAsync(variables, "plan", "--env", "staging");
 
         Assert.Equal(2, plan.ExitCode);
-        Assert.Contains("svc_crm", plan.Output);
-        Assert.DoesNotContain("rollout_monitor", plan.Output);
+        Assert.Contains("svc_crm", plan.Out);
+        Assert.DoesNotContain("rollout_monitor", plan.Out);
     }
 }
