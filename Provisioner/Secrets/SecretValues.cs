@@ -35,7 +35,9 @@ public sealed class SecretValues(string stateDirectory, Func<string, string?> va
                 SecretOriginKind.Setting => FromVariableSetting(entry),
                 SecretOriginKind.ServicePassword when local => await FromStoreAsync(entry, store, cancellationToken),
                 SecretOriginKind.ServicePassword => FromVariable(entry, entry.Name,
-                    $"set {entry.Name} (the password of {entry.Database!.User}; for a new user the provisioner generates it)"),
+                    entry.Database is { } database
+                        ? $"set {entry.Name} (the password of {database.User}; for a new user the provisioner generates it)"
+                        : $"set {entry.Name} (the password of the monitoring account on {entry.Server?.Name}; the provisioner creates the account with it)"),
                 SecretOriginKind.PrivateKey => await PrivateKeyAsync(entry, cancellationToken),
                 SecretOriginKind.OperationalCredential when local => await FromStoreAsync(entry, store, cancellationToken, entry.Server is not null
                     ? $"not in the local store: `Provisioner apply --env local` generates {entry.Name} with the {entry.Purpose}"

@@ -115,6 +115,10 @@ public sealed record SecretCatalogue(EnvironmentSpec Environment, IReadOnlyList<
                 ? new SecretEntry(backup.Name, SecretOriginKind.Setting, location.Path, Setting: location, Purpose: backup.Purpose)
                 : new SecretEntry(backup.Name, SecretOriginKind.OperationalCredential, backup.OriginPath, Server: backup.Server, Purpose: backup.Purpose));
 
+        // The exporters' least-privilege account on each managed server: a credential like a service password.
+        foreach (var server in MonitoringSecrets.MonitoredServers(estate, environment))
+            entries.Add(new SecretEntry(MonitoringSecrets.AccountPassword(server), SecretOriginKind.ServicePassword, "monitoring.account", Server: server));
+
         foreach (var duplicate in entries.GroupBy(e => e.Name).Where(g => g.Count() > 1))
             problems.Add($"secret {duplicate.Key} is derived twice ({string.Join(", ", duplicate.Select(e => e.OriginPath))}); give one of them another name in {estate.SourcePath}.");
 

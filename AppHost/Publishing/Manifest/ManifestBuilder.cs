@@ -160,6 +160,7 @@ public sealed class ManifestBuilder(PublishTarget target, ApplicationModel model
         foreach (var secret in SecretCatalogue.For(target.Estate, target.Environment).Secrets)
         {
             if (skip.Contains(secret.Name)) continue;
+            // A secret no resource holds (backup keys and account passwords, the monitoring passwords): a supplied parameter.
             yield return new(secret.Name, wired.TryGetValue(secret.Name, out var expression) ? expression
                 : settings.TryGetValue(secret.Name, out var setting) ? SettingReference(setting) : SuppliedParameter(secret));
         }

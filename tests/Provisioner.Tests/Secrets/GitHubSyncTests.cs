@@ -87,17 +87,18 @@ public class GitHubSyncTests
         setup.Variables["REDIS_HOST"] = "redis.provider.example";
         setup.Variables["SSH_HOST"] = "staging.provider.example";
         setup.Variables["SSH_USER"] = "deploy";
+        setup.Variables["REDIS_MONITOR_PASS"] = "redis-monitoring-password-0123456789";
         var args = setup.SyncArgs("--dry-run").Select(a => a == "production" ? "staging" : a).ToArray();
 
         var (code, output) = await RunAsync(setup.Variables, args);
 
         Assert.True(code == 0, output);
         Assert.Contains("GITHUB_TOKEN is not set: GitHub was not asked", output);
-        foreach (var name in SecretCatalogueTests.PlanPhase4Production.Concat(SecretCatalogueTests.BackupRemote).Where(n => n != "SSH_TARGET_DIR"))
+        foreach (var name in SecretCatalogueTests.PlanPhase4Production.Concat(SecretCatalogueTests.BackupRemote).Concat(SecretCatalogueTests.MonitoringPasswords(redis: true)).Where(n => n != "SSH_TARGET_DIR"))
             Assert.Matches($@"(?m)^  create\s+{name}\s", output);
         // Staging has no default target directory: listed by name, with what to set.
         Assert.Matches(@"(?m)^  missing\s+SSH_TARGET_DIR\s+set SSH_TARGET_DIR \(environments.staging.deploy.sshTargetDir\)", output);
-        Assert.Contains($"Dry run: {SecretCatalogueTests.PlanPhase4Production.Length + SecretCatalogueTests.BackupRemote.Length} secrets, 1 without a value", output);
+        Assert.Contains($"Dry run: {SecretCatalogueTests.PlanPhase4Production.Length + SecretCatalogueTests.BackupRemote.Length + SecretCatalogueTests.MonitoringPasswords(redis: true).Length} secrets, 1 without a value", output);
         Assert.Empty(setup.StandIn.Requests);
     }
 }

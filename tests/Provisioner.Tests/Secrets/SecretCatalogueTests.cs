@@ -28,8 +28,13 @@ public class SecretCatalogueTests
         "BACKUP_REPOSITORY", "BACKUP_REPOSITORY_PASSWORD", "BACKUP_OFFSITE_REPOSITORY", "BACKUP_OFFSITE_PASSWORD",
     ];
 
-    /// <summary>Production's full catalogue: the plan's list without Redis (production disables it), then the backup secrets.</summary>
-    public static IEnumerable<string> ProductionNames => [.. PlanPhase4Production.Where(n => !n.StartsWith("REDIS_", StringComparison.Ordinal)), .. BackupRemote];
+    /// <summary>After the backup secrets: the monitoring account's password per managed server (issue 11), Redis where enabled.</summary>
+    public static string[] MonitoringPasswords(bool redis) =>
+        ["EXTERNAL_MARIADB_MONITOR_PASS", "EXTERNAL_POSTGRES_MONITOR_PASS", .. redis ? new[] { "REDIS_MONITOR_PASS" } : []];
+
+    /// <summary>Production's full catalogue: the plan's list without Redis (production disables it), then the backup secrets, then the monitoring passwords.</summary>
+    public static IEnumerable<string> ProductionNames =>
+        [.. PlanPhase4Production.Where(n => !n.StartsWith("REDIS_", StringComparison.Ordinal)), .. BackupRemote, .. MonitoringPasswords(redis: false)];
 
     [Fact]
     public void Production_catalogue_is_the_plans_list_without_redis_which_production_disables_then_the_backup_secrets()
@@ -45,7 +50,7 @@ public class SecretCatalogueTests
     public void Staging_catalogue_is_the_plans_list_exactly_including_redis_then_the_backup_secrets()
     {
         var catalogue = SecretCatalogue.For(Estate(), "staging");
-        Assert.Equal([.. PlanPhase4Production, .. BackupRemote], catalogue.Names);
+        Assert.Equal([.. PlanPhase4Production, .. BackupRemote, .. MonitoringPasswords(redis: true)], catalogue.Names);
     }
 
     [Fact]
@@ -75,7 +80,8 @@ public class SecretCatalogueTests
         Assert.Contains("BACKUP_REPOSITORY_PASSWORD", names);
         // Locally the repository lives in the state directory: keys and account passwords only, after the plan's names.
         var local = SecretCatalogue.For(Estate(), "local").Names.ToList();
-        Assert.Equal(["EXTERNAL_MARIADB_BACKUP_PASS", "EXTERNAL_POSTGRES_BACKUP_PASS", "BACKUP_REPOSITORY_PASSWORD", "BACKUP_OFFSITE_PASSWORD"], local.TakeLast(4));
+        Assert.Equal(["EXTERNAL_MARIADB_BACKUP_PASS", "EXTERNAL_POSTGRES_BACKUP_PASS", "BACKUP_REPOSITORY_PASSWORD", "BACKUP_OFFSITE_PASSWORD", .. MonitoringPasswords(redis: true)],
+            local.TakeLast(7));
     }
 
     [Fact]
@@ -99,7 +105,7 @@ public class SecretCatalogueTests
         Assert.DoesNotContain("MO_ANALYTICS_DB_PASS", names);
         Assert.DoesNotContain("PG_DISCOURSE_DB_USER", names);
         Assert.Contains("MO_CRM_DB_PASS", names);
-        Assert.Equal(PlanPhase4Production.Length - 2 - 4 + BackupRemote.Length, names.Count);
+        Assert.Equal(PlanPhase4Production.Length - 2 - 4 + BackupRemote.Length + MonitoringPasswords(redis: false).Length, names.Count);
     }
 
     [Fact]
