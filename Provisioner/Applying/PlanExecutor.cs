@@ -45,8 +45,6 @@ public sealed class PlanExecutor(ServicePasswords passwords)
                 newPasswords[user.PasswordSecretName] = user.Password;
             foreach (var account in server.Desired.OperationalAccounts.Where(a => a.PasswordIsNew && accountsWithUserChanges.Contains(a.Account.ToString())))
                 newPasswords[account.PasswordSecretName] = account.Password!;
-            if (server.Desired.Monitoring is { PasswordIsNew: true } monitoring && accountsWithUserChanges.Contains(monitoring.Account.ToString()))
-                newPasswords[monitoring.PasswordSecretName] = monitoring.Password;
         }
         await passwords.SaveManyAsync(newPasswords, cancellationToken);
     }

@@ -67,6 +67,9 @@ public interface IDatabaseEngine
     IReadOnlyList<SqlStatement> RevokeOnServer(Account account, IReadOnlyCollection<string> grants);
     IReadOnlyList<SqlStatement> DropAccount(Account account);
 
+    /// <summary>Caps the account's concurrent sessions (MariaDB MAX_USER_CONNECTIONS, PostgreSQL CONNECTION LIMIT).</summary>
+    IReadOnlyList<SqlStatement> LimitConnections(Account account, int limit);
+
     /// <summary>Drops a database the estate does not declare (only ever executed with --prune).</summary>
     IReadOnlyList<SqlStatement> DropDatabase(string database);
     IReadOnlyList<SqlStatement> CreateExtension(string database, string extension, Account owner);

@@ -9,9 +9,6 @@ public sealed record DesiredUser(Account Account, DatabaseSpec Database, Secret 
     public string PasswordSecretName => Database.PasswordSecretName;
 }
 
-/// <summary>The exporters' least-privilege account on one server: on MariaDB <c>Name@Host</c>, on PostgreSQL the role <c>Name</c>.</summary>
-public sealed record DesiredMonitoringAccount(Account Account, Secret Password, string PasswordSecretName, bool PasswordIsNew);
-
 /// <summary>What the estate wants on one (non-existing) server of a bound environment.</summary>
 public sealed record DesiredServer(ServerEndpoint Endpoint, IReadOnlyList<DatabaseSpec> Databases, IReadOnlyList<DesiredUser> Users, GrantPolicy Grants)
 {
@@ -23,20 +20,13 @@ public sealed record DesiredServer(ServerEndpoint Endpoint, IReadOnlyList<Databa
 
     public IReadOnlySet<string> DeclaredDatabaseNames => Declared.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>The service users of <see cref="Declared"/>, the operational accounts and the monitoring account: the accounts rollout.yaml declares here.</summary>
+    /// <summary>The service users of <see cref="Declared"/> and the operational accounts: the accounts rollout.yaml declares here.</summary>
     public IReadOnlySet<string> DeclaredUserNames =>
-        Declared.Select(d => d.User).Concat(OperationalAccounts.Select(a => a.Account.Name))
-            .Concat(MonitoringAccount is { } monitoring ? [monitoring] : []).ToHashSet(StringComparer.Ordinal);
-
-    /// <summary>The exporters' account (monitoring.account): declared here even when its password is not available.</summary>
-    public string? MonitoringAccount { get; init; }
-
-    /// <summary>The monitoring account to plan; null when its password is not set (a remote environment without &lt;SERVER&gt;_MONITOR_PASS).</summary>
-    public DesiredMonitoringAccount? Monitoring { get; init; }
+        Declared.Select(d => d.User).Concat(OperationalAccounts.Select(a => a.Account.Name)).ToHashSet(StringComparer.Ordinal);
 
     private Dictionary<string, DesiredUser>? _userByDatabase;
 
-    /// <summary>The operational accounts on this server (the backup dump account, …), planned beside the service users.</summary>
+    /// <summary>The operational accounts on this server (the backup dump account, the monitoring account), planned beside the service users.</summary>
     public IReadOnlyList<OperationalAccount> OperationalAccounts { get; init; } = [];
 
     /// <summary>Whether an account name is one of <see cref="OperationalAccounts"/>: its grants are planned by its own rules.</summary>

@@ -4,7 +4,6 @@ using Rollout.Provisioner.Passwords;
 using Rollout.ServiceDefaults.Passwords;
 using Rollout.Topology.Binding;
 using Rollout.Topology.Model;
-using Rollout.Topology.Secrets;
 
 namespace Rollout.Provisioner.Planning;
 
@@ -30,8 +29,7 @@ public sealed class EnvironmentPlanner(EnvironmentBinding binding, ServicePasswo
                 var state = await engine.ReadStateAsync(server, cancellationToken);
                 var problems = await engine.PreflightAsync(server, state, cancellationToken);
                 if (problems.Count > 0) return (Plan: (ServerPlan?)null, Errors: problems);
-                IReadOnlyList<PlannedChange> changes = [.. new ServerPlanner(engine, server, state, prune).Plan(),
-                    .. await MonitoringAccountPlanner.PlanAsync(server, state, cancellationToken)];
+                var changes = new ServerPlanner(engine, server, state, prune).Plan();
                 return (Plan: new ServerPlan(server, changes, state.CatalogQueries), Errors: (IReadOnlyList<string>)[]);
             }
             catch (ProvisioningException e)
@@ -56,8 +54,8 @@ public sealed class EnvironmentPlanner(EnvironmentBinding binding, ServicePasswo
         // One read of the secret source for the whole plan (a file store parses the file per call).
         var operational = managed.ToDictionary(e => e.Name, e => DesiredOperationalAccounts.Declared(binding, e));
         var stored = await passwords.GetManyAsync(
-            [.. managed.SelectMany(e => binding.DatabasesOn(e.Name)).Select(d => d.PasswordSecretName), .. operational.Values.SelectMany(a => a).Select(a => a.PasswordSecretName),
-             .. managed.Select(e => MonitoringSecrets.AccountPassword(e.Server))], cancellationToken);
+            [.. managed.SelectMany(e => binding.DatabasesOn(e.Name)).Select(d => d.PasswordSecretName), .. operational.Values.SelectMany(a => a).Select(a => a.PasswordSecretName)],
+            cancellationToken);
         foreach (var endpoint in managed)
         {
             var databases = binding.DatabasesOn(endpoint.Name).ToList();
@@ -82,8 +80,6 @@ public sealed class EnvironmentPlanner(EnvironmentBinding binding, ServicePasswo
             {
                 Declared = binding.Estate.DatabasesOn(endpoint.Name).ToList(),
                 OperationalAccounts = operational[endpoint.Name].Select(a => OperationalAccount(a, engine, stored)).ToList(),
-                MonitoringAccount = binding.Estate.Monitoring.Account,
-                Monitoring = MonitoringAccountPlanner.Desired(binding, endpoint, stored, passwords.CanGenerate),
             });
         }
         // Missing variables are an environment that cannot be bound, like a missing MYSQL_HOST: invalid input (exit code 3).

@@ -4,12 +4,15 @@ namespace Rollout.Provisioner.Planning;
 
 /// <summary>
 /// What an operational account is for. Each role is a least-privilege login of a tool that runs beside the
-/// applications (the backup dumps; a monitoring exporter fits the same way), never a service user.
+/// applications (the backup dumps, the monitoring exporters), never a service user.
 /// </summary>
 public enum OperationalRole
 {
     /// <summary>The read-only dump account of rollout.yaml's backup.account (Rollout.Backup).</summary>
     Backup,
+
+    /// <summary>The exporters' account of rollout.yaml's monitoring.account: server statistics, no table of any database.</summary>
+    Monitoring,
 }
 
 /// <summary>
@@ -43,4 +46,14 @@ public sealed record OperationalAccount(
 /// `SELECT ON `mysql`.`proc``, PostgreSQL a predefined role such as pg_read_all_data). PerDatabase: granted on each of
 /// the account's databases (MariaDB ON `db`.*, PostgreSQL ON DATABASE).
 /// </summary>
-public sealed record OperationalAccess(IReadOnlySet<string> Global, IReadOnlySet<string> OnServer, IReadOnlySet<string> PerDatabase);
+public sealed record OperationalAccess(IReadOnlySet<string> Global, IReadOnlySet<string> OnServer, IReadOnlySet<string> PerDatabase)
+{
+    /// <summary>
+    /// Databases of the server itself that get <see cref="PerDatabase"/> too, besides the account's own (PostgreSQL's
+    /// maintenance database postgres, where the exporter connects; PUBLIC's CONNECT is revoked there).
+    /// </summary>
+    public IReadOnlyList<string> ServerDatabases { get; init; } = [];
+
+    /// <summary>At most this many sessions of the account at once (a runaway tool cannot exhaust the server); null: no limit.</summary>
+    public int? ConnectionLimit { get; init; }
+}

@@ -4,7 +4,8 @@ namespace Rollout.Provisioner.Planning;
 
 /// <summary>
 /// Diffs the operational accounts of one server (<see cref="DesiredServer.OperationalAccounts"/>) against the server:
-/// the account (TLS, password), then its server-wide grants, then its grants on each of its databases. Privileges
+/// the account (TLS, password, connection limit), then its server-wide grants, then its grants on each of its databases
+/// (and the server's own ones its role reaches, <see cref="OperationalAccess.ServerDatabases"/>). Privileges
 /// beyond <see cref="OperationalAccess"/> and copies of the account on another host are extras (removed with --prune);
 /// the account itself is never removed. Planned after the databases: PostgreSQL grants CONNECT on existing ones only.
 /// </summary>
@@ -30,7 +31,8 @@ public sealed class OperationalAccountPlanner(IDatabaseEngine engine, DesiredSer
         if (actual is null)
         {
             changes.Add(Change(ChangeKind.Add, ObjectKind.User, subject, $"{wanted.Description} does not exist (password from {wanted.PasswordSecretName})",
-                engine.CreateUser(wanted.Account, wanted.Password!, state), provisioned));
+                [.. engine.CreateUser(wanted.Account, wanted.Password!, state), .. access.ConnectionLimit is { } limit ? engine.LimitConnections(wanted.Account, limit) : []],
+                provisioned));
         }
         else
         {
@@ -41,6 +43,10 @@ public sealed class OperationalAccountPlanner(IDatabaseEngine engine, DesiredSer
                 changes.Add(Change(ChangeKind.Change, ObjectKind.User, subject, wanted.PasswordIsNew
                     ? $"no password stored under {wanted.PasswordSecretName}: a new one is generated and set"
                     : $"password of the {wanted.Description} differs from secret {wanted.PasswordSecretName}", engine.SetPassword(wanted.Account, wanted.Password!), true));
+            if (access.ConnectionLimit is { } limit && actual.ConnectionLimit != limit)
+                changes.Add(Change(ChangeKind.Change, ObjectKind.User, subject,
+                    $"{wanted.Description} may hold {actual.ConnectionLimit?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unlimited"} sessions, its role wants at most {limit}",
+                    engine.LimitConnections(wanted.Account, limit), true));
             var surplusGlobal = actual.GlobalPrivileges.Except(access.Global).Order().ToList();
             if (surplusGlobal.Count > 0)
                 extras.Add((ObjectKind.User, subject, $"{wanted.Description} has server-wide privileges {string.Join(", ", surplusGlobal)} beyond what it needs", engine.RevokeGlobal(wanted.Account, surplusGlobal)));
@@ -59,7 +65,7 @@ public sealed class OperationalAccountPlanner(IDatabaseEngine engine, DesiredSer
             extras.Add((ObjectKind.Grant, $"{subject} on the server", $"{wanted.Description} has {string.Join(", ", surplusOnServer)} beyond what it needs", engine.RevokeOnServer(wanted.Account, surplusOnServer)));
 
         var scopes = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var database in wanted.Databases)
+        foreach (var database in wanted.Databases.Concat(access.ServerDatabases))
         {
             var scope = engine.GrantScope(database);
             scopes.Add(scope);
@@ -67,7 +73,8 @@ public sealed class OperationalAccountPlanner(IDatabaseEngine engine, DesiredSer
             var missing = access.PerDatabase.Where(p => !have.Contains(p)).ToList();
             if (missing.Count > 0)
                 changes.Add(Change(ChangeKind.Add, ObjectKind.Grant, $"{subject} on {database}", $"{wanted.Description} misses {string.Join(", ", missing)}",
-                    engine.Grant(wanted.Account, database, scope, missing, state), state.Databases.ContainsKey(database)));
+                    engine.Grant(wanted.Account, database, scope, missing, state),
+                    state.Databases.ContainsKey(database) || (access.ServerDatabases.Contains(database) && actual is not null)));
             var surplus = have.Except(access.PerDatabase).Order().ToList();
             if (surplus.Count > 0)
                 extras.Add((ObjectKind.Grant, $"{subject} on {database}", $"{wanted.Description} has {string.Join(", ", surplus)} beyond what it needs",

@@ -25,6 +25,9 @@ public sealed record ActualAccount(Account Account, bool RequiresTls, string? Cr
     /// MariaDB table grants, PostgreSQL role memberships. Read for operational accounts only.
     /// </summary>
     public IReadOnlySet<string> OnServer { get; init; } = new HashSet<string>();
+
+    /// <summary>How many sessions the account may hold at once; null when unlimited.</summary>
+    public int? ConnectionLimit { get; init; }
 }
 
 /// <summary>

@@ -35,15 +35,17 @@ public sealed class SecretValues(string stateDirectory, Func<string, string?> va
                 SecretOriginKind.Setting => FromVariableSetting(entry),
                 SecretOriginKind.ServicePassword when local => await FromStoreAsync(entry, store, cancellationToken),
                 SecretOriginKind.ServicePassword => FromVariable(entry, entry.Name,
-                    entry.Database is { } database
-                        ? $"set {entry.Name} (the password of {database.User}; for a new user the provisioner generates it)"
-                        : $"set {entry.Name} (the password of the monitoring account on {entry.Server?.Name}; the provisioner creates the account with it)"),
+                    $"set {entry.Name} (the password of {entry.Database!.User}; for a new user the provisioner generates it)"),
                 SecretOriginKind.PrivateKey => await PrivateKeyAsync(entry, cancellationToken),
-                SecretOriginKind.OperationalCredential when local => await FromStoreAsync(entry, store, cancellationToken, entry.Server is not null
-                    ? $"not in the local store: `Provisioner apply --env local` generates {entry.Name} with the {entry.Purpose}"
-                    : $"not in the local store: the first `Backup` command (e.g. `Backup list --env local`) generates {entry.Name}"),
+                SecretOriginKind.OperationalCredential when local => await FromStoreAsync(entry, store, cancellationToken, entry.Server switch
+                {
+                    { IsDatabaseServer: true } => $"not in the local store: `Provisioner apply --env local` generates {entry.Name} with the {entry.Purpose}",
+                    // Redis's monitoring user is an ACL line the AppHost writes when it starts the server.
+                    not null => $"not in the local store: the AppHost generates {entry.Name} when it starts {entry.Server.Name}",
+                    null => $"not in the local store: the first `Backup` command (e.g. `Backup list --env local`) generates {entry.Name}",
+                }),
                 SecretOriginKind.OperationalCredential => FromVariable(entry, entry.Name, entry.Server is not null
-                    ? $"set {entry.Name} ({entry.Purpose}; a new one: `openssl rand -base64 32`, apply sets it)"
+                    ? $"set {entry.Name} ({entry.Purpose}; a new one: `openssl rand -base64 32`{(entry.Server.IsDatabaseServer ? ", apply sets it" : "")})"
                     : $"set {entry.Name} ({entry.Purpose}: the key the repository was initialised with; a new repository takes any strong value, e.g. `openssl rand -base64 32`)"),
                 _ => throw new InvalidOperationException($"unknown origin {entry.Origin}"),
             });

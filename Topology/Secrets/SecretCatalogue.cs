@@ -18,7 +18,7 @@ public enum SecretOriginKind
     PrivateKey,
 
     /// <summary>
-    /// A credential of an operational tool (the backup dump account's password per server, the restic repository keys):
+    /// A credential of an operational tool (the backup dump and monitoring accounts' passwords per server, the restic repository keys):
     /// the environment's secret store, like service passwords; generated locally by the tool that first needs it.
     /// </summary>
     OperationalCredential,
@@ -45,7 +45,8 @@ public sealed record SecretEntry(
 /// <summary>
 /// The secrets of one environment, derived from the estate (phase 4 of the plan): deploy settings,
 /// the hosts and ports of the servers Rollout provisions, and a user/password pair per enabled database;
-/// then the backup system's (<see cref="BackupSecrets"/>: dump account passwords, repository keys and locations).
+/// then the backup system's (<see cref="BackupSecrets"/>: dump account passwords, repository keys and locations), then the
+/// monitoring account's password per managed server (<see cref="MonitoringSecrets"/>).
 /// There is no second list: adding a database to rollout.yaml adds its two secrets here.
 /// </summary>
 public sealed record SecretCatalogue(EnvironmentSpec Environment, IReadOnlyList<SecretEntry> Entries, IReadOnlyList<string> Problems)
@@ -115,9 +116,10 @@ public sealed record SecretCatalogue(EnvironmentSpec Environment, IReadOnlyList<
                 ? new SecretEntry(backup.Name, SecretOriginKind.Setting, location.Path, Setting: location, Purpose: backup.Purpose)
                 : new SecretEntry(backup.Name, SecretOriginKind.OperationalCredential, backup.OriginPath, Server: backup.Server, Purpose: backup.Purpose));
 
-        // The exporters' least-privilege account on each managed server: a credential like a service password.
+        // Then the exporters' least-privilege account on each managed server, an operational account like the dump account.
         foreach (var server in MonitoringSecrets.MonitoredServers(estate, environment))
-            entries.Add(new SecretEntry(MonitoringSecrets.AccountPassword(server), SecretOriginKind.ServicePassword, "monitoring.account", Server: server));
+            entries.Add(new SecretEntry(MonitoringSecrets.AccountPassword(server), SecretOriginKind.OperationalCredential, $"monitoring.account on {server.Name}",
+                Server: server, Purpose: $"password of the monitoring account {estate.Monitoring.Account} on {server.Name}"));
 
         foreach (var duplicate in entries.GroupBy(e => e.Name).Where(g => g.Count() > 1))
             problems.Add($"secret {duplicate.Key} is derived twice ({string.Join(", ", duplicate.Select(e => e.OriginPath))}); give one of them another name in {estate.SourcePath}.");

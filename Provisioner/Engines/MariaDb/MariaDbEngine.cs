@@ -39,16 +39,24 @@ public sealed class MariaDbEngine : IDatabaseEngine
     public Task<IReadOnlyList<string>> PreflightAsync(DesiredServer desired, ServerState state, CancellationToken cancellationToken)
     {
         var required = new List<string> { "CREATE", "CREATE USER" };
+        var planned = desired.OperationalAccounts.Where(a => a.IsPlanned).ToList();
         required.AddRange(DesiredPrivileges(desired.Grants)
-            .Concat(desired.OperationalAccounts.Where(a => a.IsPlanned).SelectMany(a => AccessFor(a.Role).PerDatabase.Concat(AccessFor(a.Role).Global)))
+            .Concat(planned.SelectMany(a => AccessFor(a.Role).PerDatabase))
             .Distinct().Select(p => p + " WITH GRANT OPTION"));
         var missing = required.Where(p => !state.Admin.Privileges.Contains(p)).ToList();
-        IReadOnlyList<string> errors = missing.Count == 0 ? [] :
-        [
-            $"{desired.Endpoint}: admin '{state.Admin.Name}' lacks the global privilege(s) {string.Join(", ", missing)} needed to create databases, users and grants. " +
-            $"Grant them as root, e.g. GRANT {string.Join(", ", missing.Select(m => m.Replace(" WITH GRANT OPTION", "", StringComparison.Ordinal)).Distinct())} ON *.* TO <admin> WITH GRANT OPTION.",
-        ];
-        return Task.FromResult(errors);
+        var errors = new List<string>();
+        if (missing.Count > 0)
+            errors.Add($"{desired.Endpoint}: admin '{state.Admin.Name}' lacks the global privilege(s) {string.Join(", ", missing)} needed to create databases, users and grants. " +
+                $"Grant them as root, e.g. GRANT {string.Join(", ", missing.Select(m => m.Replace(" WITH GRANT OPTION", "", StringComparison.Ordinal)).Distinct())} ON *.* TO <admin> WITH GRANT OPTION.");
+        // Server-wide privileges belong to one operational account each (the exporter's PROCESS): named with it.
+        foreach (var account in planned)
+        {
+            var ungrantable = AccessFor(account.Role).Global.Order().Where(p => !state.Admin.Privileges.Contains(p + " WITH GRANT OPTION")).ToList();
+            if (ungrantable.Count > 0)
+                errors.Add($"{desired.Endpoint}: admin '{state.Admin.Name}' cannot grant {string.Join(", ", ungrantable)} to the {account.Description}. " +
+                    $"Grant them as root: GRANT {string.Join(", ", ungrantable)} ON *.* TO <admin> WITH GRANT OPTION.");
+        }
+        return Task.FromResult<IReadOnlyList<string>>(errors);
     }
 
     public Account AccountFor(DatabaseSpec database, string appServerHost) => new(database.User, database.UserHost ?? appServerHost);
@@ -121,6 +129,9 @@ public sealed class MariaDbEngine : IDatabaseEngine
         [SqlStatement.Plain($"REVOKE {string.Join(", ", privileges)} ON *.* FROM {Grantee(account)}")];
 
     public IReadOnlyList<SqlStatement> DropAccount(Account account) => [SqlStatement.Plain($"DROP USER IF EXISTS {Grantee(account)}")];
+
+    public IReadOnlyList<SqlStatement> LimitConnections(Account account, int limit) =>
+        [SqlStatement.Plain($"ALTER USER {Grantee(account)} WITH MAX_USER_CONNECTIONS {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)}")];
 
     public IReadOnlyList<SqlStatement> DropDatabase(string database) => [SqlStatement.Plain($"DROP DATABASE IF EXISTS {Identifier(database)}")];
 

@@ -16,9 +16,25 @@ public static class MariaDbOperationalAccess
         new HashSet<string> { "SELECT ON `mysql`.`proc`" },
         new HashSet<string> { "SELECT", "SHOW VIEW", "LOCK TABLES", "TRIGGER", "EVENT" });
 
+    /// <summary>
+    /// mysqld_exporter 0.14's default collectors (global_status, global_variables, slave_status, info_schema.innodb_cmp/
+    /// cmpmem, query_response_time) need PROCESS (the INNODB_CMP tables) and SLAVE MONITOR (10.5.9+'s name for what SHOW
+    /// ALL SLAVES STATUS needs; REPLICATION CLIENT no longer covers it; information_schema.USER_PRIVILEGES shows REPLICA
+    /// MONITOR by this name), and no SELECT at all: no table of any database, performance_schema included, is readable.
+    /// At most 3 sessions (the exporter holds one; a scrape that hangs cannot pile up more).
+    /// </summary>
+    public static readonly OperationalAccess Monitoring = new(
+        new HashSet<string> { "PROCESS", "SLAVE MONITOR" },
+        new HashSet<string>(),
+        new HashSet<string>())
+    {
+        ConnectionLimit = 3,
+    };
+
     public static OperationalAccess For(OperationalRole role) => role switch
     {
         OperationalRole.Backup => Backup,
+        OperationalRole.Monitoring => Monitoring,
         _ => throw new NotSupportedException($"No MariaDB privileges are defined for the {role} account."),
     };
 }

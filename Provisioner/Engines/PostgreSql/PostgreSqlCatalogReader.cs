@@ -40,7 +40,7 @@ internal static class PostgreSqlCatalogReader
 
     private static string RolesQuery(bool superuser) => $"""
         SELECT r.rolname, r.rolsuper, r.rolcreatedb, r.rolcreaterole, r.rolreplication, r.rolbypassrls, {(superuser ? "r.rolpassword" : "NULL::text")}, r.oid = 10,
-               ARRAY(SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid)
+               ARRAY(SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid), r.rolconnlimit
         FROM {(superuser ? "pg_authid" : "pg_roles")} r WHERE r.rolname !~ '^pg_'
         """;
 
@@ -68,7 +68,7 @@ internal static class PostgreSqlCatalogReader
         };
         await using var rows = await batch.ExecuteReaderAsync(cancellationToken);
 
-        var roles = new List<(string Name, string? Password, HashSet<string> Global, string[] MemberOf)>();
+        var roles = new List<(string Name, string? Password, HashSet<string> Global, string[] MemberOf, int? ConnectionLimit)>();
         // The server's own roles: the admin and the bootstrap superuser (oid 10, made by initdb).
         var serverRoles = new HashSet<string>(StringComparer.Ordinal) { admin.Name };
         while (await rows.ReadAsync(cancellationToken))
@@ -77,7 +77,8 @@ internal static class PostgreSqlCatalogReader
             var global = new HashSet<string>();
             string[] flags = ["SUPERUSER", "CREATEDB", "CREATEROLE", "REPLICATION", "BYPASSRLS"];
             for (var i = 0; i < flags.Length; i++) if (rows.GetBoolean(i + 1)) global.Add(flags[i]);
-            roles.Add((rows.GetString(0), rows.IsDBNull(6) ? null : rows.GetString(6), global, rows.GetFieldValue<string[]>(8)));
+            // rolconnlimit -1 means no limit.
+            roles.Add((rows.GetString(0), rows.IsDBNull(6) ? null : rows.GetString(6), global, rows.GetFieldValue<string[]>(8), rows.GetInt32(9) >= 0 ? rows.GetInt32(9) : null));
         }
 
         await rows.NextResultAsync(cancellationToken);
@@ -135,6 +136,7 @@ internal static class PostgreSqlCatalogReader
             {
                 // Memberships count for operational accounts (pg_read_all_data); a service role's are not compared.
                 OnServer = desired.IsOperationalAccount(r.Name) ? r.MemberOf.ToHashSet(StringComparer.Ordinal) : new HashSet<string>(),
+                ConnectionLimit = r.ConnectionLimit,
             })
             .ToList();
         var undeclaredRoles = roles.Where(r => !serverRoles.Contains(r.Name) && !declaredUsers.Contains(r.Name)).Select(r => new Account(r.Name, null)).ToList();

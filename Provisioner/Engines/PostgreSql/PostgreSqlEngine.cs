@@ -176,6 +176,9 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
 
     public IReadOnlyList<SqlStatement> DropAccount(Account account) => [SqlStatement.Plain($"DROP ROLE IF EXISTS {Identifier(account.Name)}")];
 
+    public IReadOnlyList<SqlStatement> LimitConnections(Account account, int limit) =>
+        [SqlStatement.Plain($"ALTER ROLE {Identifier(account.Name)} CONNECTION LIMIT {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)}")];
+
     public IReadOnlyList<SqlStatement> DropDatabase(string database) => [SqlStatement.Plain($"DROP DATABASE IF EXISTS {Identifier(database)}")];
 
     /// <summary>

@@ -122,8 +122,9 @@ public sealed class ExporterTests(MonitoredEstate estate)
         var drift = await estate.ProvisionerAsync("drift");
         Assert.True(drift.ExitCode == 2, drift.All);
         Assert.Contains($"{Account}@{host}", drift.Output);
-        Assert.Contains("missing PROCESS on *.*", drift.Output);
-        Assert.Contains("not a member of pg_monitor", drift.Output);
+        // Planned like every operational account (Provisioner/Planning/OperationalAccountPlanner).
+        Assert.Contains($"monitoring account {Account}@{host} misses PROCESS", drift.Output);
+        Assert.Contains($"monitoring account {Account} misses pg_monitor", drift.Output);
 
         var apply = await estate.ProvisionerAsync("apply");
         Assert.True(apply.ExitCode == 0, apply.All);
@@ -149,7 +150,7 @@ public sealed class ExporterTests(MonitoredEstate estate)
             Assert.True(probe.ExitCode == 0, probe.All);
 
             var drift = await estate.ProvisionerAsync("drift");
-            Assert.Contains("password differs from secret EXTERNAL_MARIADB_MONITOR_PASS", drift.Output);
+            Assert.Contains($"password of the monitoring account {Account}@{host} differs from secret EXTERNAL_MARIADB_MONITOR_PASS", drift.Output);
         }
         finally
         {
