@@ -107,13 +107,13 @@ public sealed class MonitoredEstate : IAsyncLifetime
     }
 
     /// <summary>The Provisioner, in-process, on this estate (`Provisioner &lt;verb&gt; --env local --state-dir …`).</summary>
-    public async Task<MonitorRun> ProvisionerAsync(string verb)
+    public async Task<MonitorRun> ProvisionerAsync(string verb, params string[] options)
     {
         var output = new StringWriter();
         var error = new StringWriter();
         var io = new Rollout.Provisioner.Commands.CommandIo(output, error, _ => null, StateDirectory);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var exit = await Rollout.Provisioner.Commands.ProvisionerCli.RunAsync([verb, "--env", "local", "--estate", EstatePath, "--state-dir", StateDirectory], io, timeout.Token);
+        var exit = await Rollout.Provisioner.Commands.ProvisionerCli.RunAsync([verb, "--env", "local", "--estate", EstatePath, "--state-dir", StateDirectory, .. options], io, timeout.Token);
         return new MonitorRun(exit, output.ToString(), error.ToString());
     }
 
