@@ -16,15 +16,15 @@ apphost=$repo/AppHost/bin/Release/net10.0/Rollout.AppHost.dll
 backup=$repo/Backup/bin/Release/net10.0/Rollout.Backup.dll
 state=$(mktemp -d /tmp/rollout-bench-backup-XXXXXX)
 out=$repo/bench/results/backup-$(date -u +%Y%m%dT%H%M%SZ).txt; mkdir -p "$(dirname "$out")"
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-maria_port=$(free_port); pg_port=$(free_port)
-dotnet "$apphost" --state-dir "$state" --no-dashboard --port "plesk=$(free_port)" --port "external-mariadb=$maria_port" \
-  --port "external-postgres=$pg_port" --port "redis=$(free_port)" >"$state.log" 2>&1 &
+dotnet "$apphost" --state-dir "$state" --no-dashboard >"$state.log" 2>&1 &
 apphost_pid=$!   # TERM stops it: a background job of a script ignores SIGINT
 trap 'kill -TERM $apphost_pid 2>/dev/null; wait $apphost_pid 2>/dev/null; rm -rf "$state" "$state-baseline" "$state.log"' EXIT
 secret() { jq -r --arg n "$1" '.[$n] // empty' "$state/secrets.json" 2>/dev/null || true; }
-for _ in $(seq 600); do [ -n "$(secret EXTERNAL_POSTGRES_BACKUP_PASS)" ] && break; sleep 1; done
-[ -n "$(secret EXTERNAL_POSTGRES_BACKUP_PASS)" ] || { echo "the estate did not come up and get provisioned: $state.log" >&2; exit 1; }
+for _ in $(seq 600); do [ -n "$(secret EXTERNAL_POSTGRES_BACKUP_PASS)" ] && [ -f "$state/resources.json" ] && break; sleep 1; done
+[ -n "$(secret EXTERNAL_POSTGRES_BACKUP_PASS)" ] && [ -f "$state/resources.json" ] || { echo "the estate did not come up and get provisioned:" >&2; tail -20 "$state.log" >&2; exit 1; }
+# The ports the AppHost chose (free ones) for this run, from the state it publishes.
+port_of() { jq -r --arg n "$1" '.resources[] | select(.name == $n) | .port' "$state/resources.json"; }
+maria_port=$(port_of external-mariadb); pg_port=$(port_of external-postgres)
 ca=$state/tls/ca.crt; [ -f "$ca" ] || ca=$(jq -r .caCertificate "$state/resources.json")
 rows=$((size_mb * 1024))   # ~1 KiB of hex text per row
 maria() { MYSQL_PWD=$(secret ROLLOUT_ADMIN_PASS_EXTERNAL_MARIADB) mariadb -h 127.0.0.1 -P "$maria_port" -u rollout_admin --ssl --ssl-ca="$ca" "$@"; }
@@ -37,7 +37,7 @@ for ((from = 1; from <= rows; from += 100000)); do
 done
 pg -c "CREATE TABLE bench AS SELECT g AS id, repeat(encode(sha512(g::text::bytea), 'hex'), 8) AS t FROM generate_series(1, $rows) g"
 
-seconds() { local start; start=$(date +%s%N); "$@" >/dev/null; awk -v ns=$(( $(date +%s%N) - start )) 'BEGIN{printf "%.2f", ns/1e9}'; }
+seconds() { local start; start=$(date +%s%N); "$@" >/dev/null || { echo "failed: $*" >&2; exit 1; }; awk -v ns=$(( $(date +%s%N) - start )) 'BEGIN{printf "%.2f", ns/1e9}'; }
 repo_bytes() { du -sb "$state/backup/repository" 2>/dev/null | cut -f1 || echo 0; }
 cnf=$state/bench.cnf; umask 077
 printf '[client]\nuser=rollout_backup\npassword="%s"\nhost=127.0.0.1\nport=%s\nssl\nssl-ca=%s\n' "$(secret EXTERNAL_MARIADB_BACKUP_PASS)" "$maria_port" "$ca" >"$cnf"
