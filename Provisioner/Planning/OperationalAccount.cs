@@ -54,6 +54,6 @@ public sealed record OperationalAccess(IReadOnlySet<string> Global, IReadOnlySet
     /// </summary>
     public IReadOnlyList<string> ServerDatabases { get; init; } = [];
 
-    /// <summary>At most this many sessions of the account at once (a runaway tool cannot exhaust the server); null: no limit.</summary>
+    /// <summary>At most this many sessions of the account at once (a runaway tool cannot exhaust the server); null: the role sets none and leaves the account's as it is.</summary>
     public int? ConnectionLimit { get; init; }
 }
