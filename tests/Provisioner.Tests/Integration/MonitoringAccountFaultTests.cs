@@ -22,7 +22,16 @@ public sealed class MonitoringAccountFaultTests(ProvisionerStack stack) : IAsync
         var variables = Staging.Variables(stack, "rollout_grantless", password, password);
         variables["EXTERNAL_MARIADB_MONITOR_PASS"] = "monitor-" + Guid.NewGuid().ToString("N");
 
-        var plan = await stack.ProvisionerAsync(variables, "plan", "--env", "staging");
+        ProvisionerResult plan;
+        try
+        {
+            plan = await stack.ProvisionerAsync(variables, "plan", "--env", "staging");
+        }
+        finally
+        {
+            // The other tests of the stack would see it as an undeclared account.
+            await stack.MariaDbAdminAsync(stack.MariaDb, "DROP USER IF EXISTS 'rollout_grantless'@'127.0.0.1'");
+        }
 
         Assert.Equal(1, plan.ExitCode);
         Assert.Contains($"127.0.0.1:{stack.MariaDb.Port}", plan.Error);
