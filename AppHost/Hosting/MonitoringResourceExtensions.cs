@@ -1,5 +1,6 @@
 using System.Globalization;
 using Aspire.Hosting.ApplicationModel;
+using Microsoft.Extensions.DependencyInjection;
 using Rollout.AppHost.Publishing.Monitoring;
 
 namespace Rollout.AppHost.Hosting;
@@ -11,7 +12,13 @@ public sealed record MonitoringResources(
     IResourceBuilder<ProjectResource> Probe,
     IResourceBuilder<ProjectResource> Receiver,
     IResourceBuilder<ExecutableResource> Alertmanager,
-    IResourceBuilder<ExecutableResource> Prometheus);
+    IResourceBuilder<ExecutableResource> Prometheus)
+{
+    /// <summary>The standard exporters (mysqld, postgres, redis, node) Prometheus scrapes locally.</summary>
+    public IReadOnlyList<LocalExporter> Exporters { get; init; } = [];
+
+    public IReadOnlyList<IResourceBuilder<ExecutableResource>> ExporterResources { get; init; } = [];
+}
 
 /// <summary>
 /// Issue 11's standard stack in run mode: the probe (Rollout.Monitor), a receiver recording what Alertmanager sends
@@ -35,15 +42,20 @@ public static class MonitoringResourceExtensions
         var settings = MonitoringSettings.From(builder.Configuration);
         if (!settings.Enabled) return null;
         var files = new MonitoringFiles(run.Layout.Root);
-        var layout = new MonitoringLayout(Loopback(settings.ProbePort), Loopback(settings.AlertmanagerPort), [],
+        var exporters = MonitoringExporters.Plan(run);
+        var layout = new MonitoringLayout(Loopback(settings.ProbePort), Loopback(settings.AlertmanagerPort), [.. exporters.Select(e => e.Target)],
             $"http://{Loopback(settings.ReceiverPort)}/alerts", WebhookTokenFile: null);
         builder.Eventing.Subscribe<BeforeStartEvent>((_, cancellationToken) =>
             files.WriteAsync(run.Estate, layout, settings.Timings, run.Options.Fresh, cancellationToken));
         var seconds = settings.Timings.ScrapeInterval.ToString("c", CultureInfo.InvariantCulture);
 
+        // PostgreSQL counts no failed logins: the probe reads them from the server's log, locally its console as
+        // ServerLogFiles copies it to <state>/logs/<server>.log.
+        var serverLogs = run.Estate.EnabledServers(run.Environment).Where(s => s.Engine == Topology.Model.Engine.PostgreSql)
+            .ToDictionary(s => s.Name, s => run.Layout.Log(s.Name));
         var probe = builder.AddProject<Projects.Rollout_Monitor>(ProbeName)
-            .WithArgs("run", "--listen", layout.ProbeAddress, "--interval", seconds, "--env", run.Environment.Name,
-                "--estate", estate.EstatePath, "--state-dir", run.Layout.Root)
+            .WithArgs(["run", "--listen", layout.ProbeAddress, "--interval", seconds, "--env", run.Environment.Name,
+                "--estate", estate.EstatePath, "--state-dir", run.Layout.Root, .. serverLogs.SelectMany(l => new[] { "--server-log", $"{l.Key}={l.Value}" })])
             .WithEnvironment(EstateOptions.EstateVariable, estate.EstatePath)
             .WithEnvironment(EstateOptions.StateDirectoryVariable, run.Layout.Root)
             .WithHttpEndpoint(port: settings.ProbePort, name: HttpEndpoint, isProxied: false)
@@ -81,6 +93,8 @@ public static class MonitoringResourceExtensions
             .WaitFor(alertmanager);
         LoopbackHttpHealthCheck.Attach(prometheus, settings.PrometheusPort, "/-/ready");
 
+        var exporterResources = builder.AddExporters(estate, run, exporters, files.Directory, provisioner);
+
         // After the servers, never before: the estate's start is never held up by monitoring.
         foreach (var server in estate.Servers)
         {
@@ -90,7 +104,7 @@ public static class MonitoringResourceExtensions
             alertmanager.WaitFor(server);
             prometheus.WaitFor(server);
         }
-        return new MonitoringResources(settings, files, probe, receiver, alertmanager, prometheus);
+        return new MonitoringResources(settings, files, probe, receiver, alertmanager, prometheus) { Exporters = exporters, ExporterResources = exporterResources };
     }
 
     private static string Loopback(int port) => $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";

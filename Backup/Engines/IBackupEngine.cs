@@ -6,21 +6,49 @@ using Rollout.Topology.Model;
 namespace Rollout.Backup.Engines;
 
 /// <summary>
-/// A dump in progress: the tool's process (its stdout is the dump) and what it must release afterwards (the option
-/// file holding the password, PostgreSQL's snapshot-exporting transaction). The content was read in the same
-/// consistent view where the engine allows it.
+/// A dump in progress: the tool's process (its stdout is the dump), the manifest's content being read beside it (in a
+/// snapshot taken just before the dump's, or the very snapshot pg_dump imports), and what it must release afterwards
+/// (the option file holding the password, the content's session). Reading the content alongside the dump rather than
+/// before it keeps the manifest's full pass over the rows off the backup's critical path.
 /// </summary>
-public sealed class DumpSession(Process process, string serverVersion, string toolVersion, DatabaseContent content, IAsyncDisposable resources) : IAsyncDisposable
+public sealed class DumpSession(Process process, string serverVersion, string toolVersion,
+    Func<CancellationToken, Task<DatabaseContent>> readContent, IAsyncDisposable resources, CancellationToken cancellationToken) : IAsyncDisposable
 {
+    private readonly CancellationTokenSource _contentCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+    private Task<DatabaseContent>? _content;
+
     public Process Process { get; } = process;
     public string ServerVersion { get; } = serverVersion;
     public string ToolVersion { get; } = toolVersion;
-    public DatabaseContent Content { get; } = content;
+
+    /// <summary>The content, read since <see cref="StartContent"/>; awaited once the dump has been stored.</summary>
+    public Task<DatabaseContent> Content => _content ?? throw new InvalidOperationException("The content read was not started.");
+
+    /// <summary>Starts reading the content (once the dump tool runs, so both work at the same time).</summary>
+    public DumpSession StartContent()
+    {
+        _content = Task.Run(() => readContent(_contentCancellation.Token), _contentCancellation.Token);
+        return this;
+    }
 
     public async ValueTask DisposeAsync()
     {
         if (!Process.HasExited) Process.Kill(entireProcessTree: true);
         Process.Dispose();
+        // A failed dump leaves the content read running: stop it before its session is closed.
+        await _contentCancellation.CancelAsync();
+        if (_content is not null)
+        {
+            try
+            {
+                await _content;
+            }
+            catch (Exception e) when (e is OperationCanceledException or System.Data.Common.DbException or InvalidOperationException)
+            {
+                // Only its result mattered, and it is no longer wanted (or its failure was already reported).
+            }
+        }
+        _contentCancellation.Dispose();
         await resources.DisposeAsync();
     }
 }

@@ -20,23 +20,34 @@ public sealed class MariaDbBackupEngine : IBackupEngine
 
     public async Task<DumpSession> StartDumpAsync(ServerEndpoint endpoint, string user, Secret password, string database, CancellationToken cancellationToken)
     {
-        DatabaseContent content;
-        string version;
-        await using (var connection = DatabaseConnectionFactory.MariaDb(endpoint, user, password, database, Options))
+        var connection = DatabaseConnectionFactory.MariaDb(endpoint, user, password, database, Options);
+        await EngineConnections.OpenAsync(connection, endpoint, user, "Check its password secret and run `Provisioner apply`, which creates the backup account.", cancellationToken);
+        PasswordFile? optionFile = null;
+        try
         {
-            await EngineConnections.OpenAsync(connection, endpoint, user, "Check its password secret and run `Provisioner apply`, which creates the backup account.", cancellationToken);
             // connection.ServerVersion carries the "5.5.5-" replication prefix; VERSION() is the server's own.
+            string version;
             await using (var command = new MySqlCommand("SELECT VERSION()", connection))
                 version = (string)(await command.ExecuteScalarAsync(cancellationToken))!;
-            content = await MariaDbContent.ReadAsync(connection, database, cancellationToken);
+            var toolVersion = (await ToolProcess.RunAsync("mariadb-dump", ["--version"], new Dictionary<string, string>(), cancellationToken)).Output.Trim();
+            // The manifest's snapshot is taken right before the dump's own (--single-transaction): both see the same rows
+            // unless a write lands in between, and the manifest's pass over the rows runs beside the dump, not before it.
+            await using (var snapshot = new MySqlCommand("SET SESSION TRANSACTION ISOLATION LEVEL REPEATABLE READ; START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY", connection))
+                await snapshot.ExecuteNonQueryAsync(cancellationToken);
+            optionFile = OptionFile(endpoint, user, password);
+            var process = ToolProcess.Start("mariadb-dump",
+                [$"--defaults-extra-file={optionFile.Path}", "--single-transaction", "--routines", "--triggers", "--events",
+                 "--hex-blob", "--default-character-set=utf8mb4", "--skip-dump-date", database],
+                new Dictionary<string, string>());
+            return new DumpSession(process, version, toolVersion, token => MariaDbContent.ReadAsync(connection, database, token),
+                new Releaser(optionFile, connection), cancellationToken).StartContent();
         }
-        var optionFile = OptionFile(endpoint, user, password);
-        var toolVersion = (await ToolProcess.RunAsync("mariadb-dump", ["--version"], new Dictionary<string, string>(), cancellationToken)).Output.Trim();
-        var process = ToolProcess.Start("mariadb-dump",
-            [$"--defaults-extra-file={optionFile.Path}", "--single-transaction", "--routines", "--triggers", "--events",
-             "--hex-blob", "--default-character-set=utf8mb4", "--skip-dump-date", database],
-            new Dictionary<string, string>());
-        return new DumpSession(process, version, toolVersion, content, new Releaser(optionFile));
+        catch
+        {
+            optionFile?.Dispose();
+            await connection.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task<DatabaseContent> ReadContentAsync(ServerEndpoint endpoint, string database, CancellationToken cancellationToken)
@@ -108,12 +119,12 @@ public sealed class MariaDbBackupEngine : IBackupEngine
         return PasswordFile.Write(password, "client.cnf", string.Join('\n', lines) + "\n");
     }
 
-    private sealed class Releaser(IDisposable disposable) : IAsyncDisposable
+    private sealed class Releaser(IDisposable optionFile, MySqlConnection? connection = null) : IAsyncDisposable
     {
-        public ValueTask DisposeAsync()
+        public async ValueTask DisposeAsync()
         {
-            disposable.Dispose();
-            return ValueTask.CompletedTask;
+            optionFile.Dispose();
+            if (connection is not null) await connection.DisposeAsync();
         }
     }
 }

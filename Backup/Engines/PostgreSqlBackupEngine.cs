@@ -28,10 +28,11 @@ public sealed class PostgreSqlBackupEngine : IBackupEngine
             var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken);
             await using var export = new NpgsqlCommand("SELECT pg_export_snapshot()", connection, transaction);
             var snapshot = (string)(await export.ExecuteScalarAsync(cancellationToken))!;
-            var content = await PostgreSqlContent.ReadAsync(connection, transaction, cancellationToken);
             var toolVersion = (await ToolProcess.RunAsync("pg_dump", ["--version"], new Dictionary<string, string>(), cancellationToken)).Output.Trim();
             var process = ToolProcess.Start("pg_dump", ["-Fc", $"--snapshot={snapshot}", "--no-password"], Environment(endpoint, user, password, database));
-            return new DumpSession(process, connection.PostgreSqlVersion.ToString(), toolVersion, content, connection);
+            // Read in the exported snapshot while pg_dump dumps it: the same rows, one pass of each at the same time.
+            return new DumpSession(process, connection.PostgreSqlVersion.ToString(), toolVersion,
+                token => PostgreSqlContent.ReadAsync(connection, transaction, token), connection, cancellationToken).StartContent();
         }
         catch
         {

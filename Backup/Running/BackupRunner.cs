@@ -80,8 +80,10 @@ public sealed class BackupRunner(BackupContext context)
             throw new BackupException($"database {database.Name}: restic backup into {context.Repository} failed ({Last(SecretsOut(await resticError)) ?? pipeFailure}); nothing was stored as a backup.");
         if (snapshotId is null) throw new BackupException($"database {database.Name}: restic reported no snapshot id; the backup is not marked good.");
 
+        // Read beside the dump; a failure here propagates as it did when the content was read first: never tagged good.
+        var content = await dump.Content;
         var manifest = new Manifest(database.Name, endpoint.Name, endpoint.Engine.ToString(), tier, run, context.Binding.Name, started,
-            clock.Elapsed.TotalSeconds, dump.ServerVersion, dump.ToolVersion, await ResticVersionAsync(cancellationToken), bytes, dump.Content);
+            clock.Elapsed.TotalSeconds, dump.ServerVersion, dump.ToolVersion, await ResticVersionAsync(cancellationToken), bytes, content);
         await StoreManifestAsync(manifest, cancellationToken);
         await context.Repository.RequireAsync($"marking the backup of {database.Name} good", cancellationToken, "tag", "--add", Snapshot.GoodTag, snapshotId);
         return manifest;

@@ -124,7 +124,10 @@ public static class MonitorCli
                 secrets = new EnvironmentVariableSecretSource();
             }
             var backupStatus = parse.GetValue(options.BackupStatus)?.FullName ?? Path.Combine(stateDirectory, Backups.BackupStatusFile.RelativePath);
-            var settings = new ProbeSettings(parse.GetValue(options.Timeout), TimeSpan.FromMinutes(5), backupStatus);
+            var settings = new ProbeSettings(parse.GetValue(options.Timeout), TimeSpan.FromMinutes(5), backupStatus)
+            {
+                ServerLogs = MonitorOptions.ParseServerLogs(parse.GetValue(options.ServerLogs) ?? [], binding.Servers.Keys.ToList()),
+            };
             return new Bound(binding, secrets, settings);
         }
         catch (Exception e) when (e is EstateValidationException or BindingException or FileNotFoundException or KeyNotFoundException

@@ -53,6 +53,31 @@ internal sealed class MonitorOptions
         Description = "The Backup worker's last-success file (default: <state dir>/backup/last-success.json).",
     };
 
+    /// <summary>server=path pairs: where a PostgreSQL server's log is, to count its failed logins (it has no counter).</summary>
+    public Option<string[]> ServerLogs { get; } = new("--server-log")
+    {
+        Description = "A server's log file as <server>=<path>, repeatable: PostgreSQL's failed logins are counted from it " +
+                      "(e.g. external-postgres=/var/log/postgresql/postgresql-15-main.log). Without it PostgreSQL exports no failed logins.",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    /// <summary>Parses --server-log values; throws <see cref="ArgumentException"/> naming a malformed one or an unknown server.</summary>
+    public static IReadOnlyDictionary<string, string> ParseServerLogs(IEnumerable<string> values, IReadOnlyCollection<string> servers)
+    {
+        var logs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            var equals = value.IndexOf('=');
+            if (equals <= 0 || equals == value.Length - 1)
+                throw new ArgumentException($"--server-log '{value}': expected <server>=<path of its log file>.");
+            var server = value[..equals];
+            if (!servers.Contains(server))
+                throw new ArgumentException($"--server-log '{value}': no server '{server}' in this environment (servers: {string.Join(", ", servers)}).");
+            logs[server] = Path.GetFullPath(value[(equals + 1)..]);
+        }
+        return logs;
+    }
+
     /// <summary>The receiver's record (JSON Lines); only the receiver verb takes it.</summary>
     // Not --file: `dotnet run` (how Aspire starts a project) takes that option for itself.
     public Option<FileInfo?> RecordFile { get; } = new("--record")
@@ -77,7 +102,7 @@ internal sealed class MonitorOptions
             });
     }
 
-    public IEnumerable<Option> All => [Environment, Estate, StateDirectory, Listen, Interval, Timeout, BackupStatus];
+    public IEnumerable<Option> All => [Environment, Estate, StateDirectory, Listen, Interval, Timeout, BackupStatus, ServerLogs];
 
     public static bool TryParseListen(string text, out IPEndPoint endpoint)
     {

@@ -9,7 +9,11 @@ using Rollout.Topology.Model;
 namespace Rollout.Monitor.Running;
 
 /// <summary>How the probe runs: timeouts, how often certificates are read, where the backup status file is.</summary>
-public sealed record ProbeSettings(TimeSpan Timeout, TimeSpan CertificateInterval, string BackupStatusPath, int Parallelism = 4);
+public sealed record ProbeSettings(TimeSpan Timeout, TimeSpan CertificateInterval, string BackupStatusPath, int Parallelism = 4)
+{
+    /// <summary>Server name → its log file, where failed logins are counted from the log (PostgreSQL: --server-log).</summary>
+    public IReadOnlyDictionary<string, string> ServerLogs { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>
 /// One round of probing: every database of the bound environment, every server's counters and certificate, the
@@ -20,6 +24,7 @@ public sealed class ProbeCycle(EnvironmentBinding binding, ISecretSource secrets
     private readonly DatabaseProbe _probe = new(binding, secrets, settings.Timeout);
     private readonly ServerCounters _counters = new(binding, secrets, settings.Timeout);
     private DateTimeOffset _certificatesReadAt = DateTimeOffset.MinValue;
+    private readonly Dictionary<string, ServerLogFailedLogins> _logs = settings.ServerLogs.ToDictionary(l => l.Key, l => new ServerLogFailedLogins(l.Value));
 
     /// <summary>Runs one round; returns the database probes' results (the caller decides what a failure means).</summary>
     public async Task<IReadOnlyList<ProbeResult>> RunAsync(CancellationToken cancellationToken)
@@ -35,6 +40,8 @@ public sealed class ProbeCycle(EnvironmentBinding binding, ISecretSource secrets
             });
         foreach (var endpoint in binding.Servers.Values.Where(s => s.Server.IsDatabaseServer))
             RecordCounters(endpoint.Name, await _counters.ReadAsync(endpoint, cancellationToken));
+        foreach (var (server, log) in _logs)
+            if (await log.ReadAsync(cancellationToken) is { } failed) metrics.FailedLogins.WithLabels(server).Set(failed);
         if (time.GetUtcNow() - _certificatesReadAt >= settings.CertificateInterval)
         {
             foreach (var endpoint in binding.Servers.Values) await ReadCertificateAsync(endpoint, cancellationToken);

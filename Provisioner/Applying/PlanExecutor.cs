@@ -43,6 +43,8 @@ public sealed class PlanExecutor(ServicePasswords passwords)
             var accountsWithUserChanges = server.Executable.Where(c => c.Object == ObjectKind.User).Select(c => c.Subject).ToHashSet();
             foreach (var user in server.Desired.Users.Where(u => u.PasswordIsNew && accountsWithUserChanges.Contains(u.Account.ToString())))
                 newPasswords[user.PasswordSecretName] = user.Password;
+            foreach (var account in server.Desired.OperationalAccounts.Where(a => a.PasswordIsNew && accountsWithUserChanges.Contains(a.Account.ToString())))
+                newPasswords[account.PasswordSecretName] = account.Password!;
         }
         await passwords.SaveManyAsync(newPasswords, cancellationToken);
     }

@@ -35,7 +35,6 @@ public static class ApplyCommand
             await io.Out.WriteLineAsync(executed == 0
                 ? "Apply complete: nothing to do, 0 statements executed."
                 : $"Apply complete: {executed} statement{(executed == 1 ? "" : "s")} executed on {plan.Servers.Count(s => s.Executable.Any())} server(s).");
-            await new Engines.BackupAccounts(context.Binding, context.Passwords).EnsureAsync(io.Out, cancellationToken);
             var manual = plan.Changes.Count(c => c.ManualFix is not null);
             if (manual > 0) await io.Out.WriteLineAsync($"{manual} drift(s) need a manual fix (see above).");
             return ExitCodes.NoChanges;

@@ -43,9 +43,15 @@ public interface IDatabaseEngine
 
     bool CredentialMatches(string storedCredential, Topology.Model.Secret password);
 
-    IReadOnlyList<SqlStatement> CreateUser(DesiredUser user, ServerState state);
+    /// <summary>The account of an operational role (MariaDB: name@app server; PostgreSQL: role).</summary>
+    Account OperationalAccountFor(string name, string appServerHost);
+
+    /// <summary>What an operational account of this role needs on this engine, and nothing more.</summary>
+    OperationalAccess AccessFor(OperationalRole role);
+
+    IReadOnlyList<SqlStatement> CreateUser(Account account, Topology.Model.Secret password, ServerState state);
     IReadOnlyList<SqlStatement> RequireTls(Account account);
-    IReadOnlyList<SqlStatement> SetPassword(DesiredUser user);
+    IReadOnlyList<SqlStatement> SetPassword(Account account, Topology.Model.Secret password);
     IReadOnlyList<SqlStatement> CreateDatabase(DatabaseSpec database, Account owner, ServerState state);
 
     /// <summary>Statements that bring an existing database's settings in line, or null when that needs a rebuild (the reason says how).</summary>
@@ -53,8 +59,16 @@ public interface IDatabaseEngine
 
     IReadOnlyList<SqlStatement> Grant(Account grantee, string database, string scope, IReadOnlyCollection<string> privileges, ServerState state);
     IReadOnlyList<SqlStatement> Revoke(Account grantee, string database, string scope, IReadOnlyCollection<string> privileges);
+    IReadOnlyList<SqlStatement> GrantGlobal(Account account, IReadOnlyCollection<string> privileges);
     IReadOnlyList<SqlStatement> RevokeGlobal(Account account, IReadOnlyCollection<string> privileges);
+
+    /// <summary>Grants named as in <see cref="OperationalAccess.OnServer"/> (`GRANT x TO account`).</summary>
+    IReadOnlyList<SqlStatement> GrantOnServer(Account account, IReadOnlyCollection<string> grants);
+    IReadOnlyList<SqlStatement> RevokeOnServer(Account account, IReadOnlyCollection<string> grants);
     IReadOnlyList<SqlStatement> DropAccount(Account account);
+
+    /// <summary>Caps the account's concurrent sessions (MariaDB MAX_USER_CONNECTIONS, PostgreSQL CONNECTION LIMIT).</summary>
+    IReadOnlyList<SqlStatement> LimitConnections(Account account, int limit);
 
     /// <summary>Drops a database the estate does not declare (only ever executed with --prune).</summary>
     IReadOnlyList<SqlStatement> DropDatabase(string database);

@@ -17,7 +17,7 @@ public static class PlanJson
 
     public sealed record Document(string Environment, bool Prune, bool DriftOnly, Summary Summary, IReadOnlyList<Server> Servers, IReadOnlyList<ExistingServerCheck> ExistingChecks);
     public sealed record Summary(int Add, int Change, int Revoke, int Unmanaged, bool Pending);
-    public sealed record Server(string Name, string Engine, string Host, int Port, int CatalogQueries, IReadOnlyList<Change> Changes);
+    public sealed record Server(string Name, string Engine, string Host, int Port, int CatalogQueries, IReadOnlyList<Change> Changes, IReadOnlyList<string>? Notes);
     public sealed record Change(ChangeKind Kind, ObjectKind Object, string Subject, string Reason, bool Drift, bool Executable, string? ManualFix, IReadOnlyList<Statement> Statements);
     public sealed record Statement(string Sql, string? Database);
 
@@ -31,7 +31,8 @@ public static class PlanJson
                 driftOnly ? shown.Count > 0 : plan.HasPendingChanges),
             plan.Servers.Select(s => new Server(s.Endpoint.Name, s.Endpoint.Engine.ToString(), s.Endpoint.Host, s.Endpoint.Port, s.CatalogQueries,
                 s.Changes.Where(Shown).Select(c => new Change(c.Kind, c.Object, c.Subject, c.Reason, c.IsDrift, c.IsExecutable, c.ManualFix,
-                    c.Statements.Select(st => new Statement(st.Display, st.Database)).ToList())).ToList())).ToList(),
+                    c.Statements.Select(st => new Statement(st.Display, st.Database)).ToList())).ToList(),
+                s.Notes.Count > 0 ? s.Notes : null)).ToList(),
             plan.ExistingChecks);
     }
 

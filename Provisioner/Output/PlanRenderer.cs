@@ -23,6 +23,7 @@ public static class PlanRenderer
             var changes = server.Changes.Where(c => !driftOnly || c.IsDrift).ToList();
             console.WriteLine();
             console.WriteLine($"{server.Endpoint} — {server.Desired.Databases.Count} databases managed, state read with {server.CatalogQueries} catalog queries");
+            foreach (var note in server.Notes) console.WriteLine("  note: " + note);
             if (changes.Count == 0)
             {
                 console.WriteLine(driftOnly ? "  no drift" : "  no changes");

@@ -20,14 +20,21 @@ public sealed record DesiredServer(ServerEndpoint Endpoint, IReadOnlyList<Databa
 
     public IReadOnlySet<string> DeclaredDatabaseNames => Declared.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
 
-    /// <summary>The service users of <see cref="Declared"/> and the backup account: the accounts rollout.yaml declares here.</summary>
+    /// <summary>The service users of <see cref="Declared"/> and the operational accounts: the accounts rollout.yaml declares here.</summary>
     public IReadOnlySet<string> DeclaredUserNames =>
-        Declared.Select(d => d.User).Concat(BackupAccount is { } backup ? [backup] : []).ToHashSet(StringComparer.Ordinal);
+        Declared.Select(d => d.User).Concat(OperationalAccounts.Select(a => a.Account.Name)).ToHashSet(StringComparer.Ordinal);
 
     private Dictionary<string, DesiredUser>? _userByDatabase;
 
-    /// <summary>The backup system's read-only dump account (backup.account): its grants are not the planner's to revoke.</summary>
-    public string? BackupAccount { get; init; }
+    /// <summary>The operational accounts on this server (the backup dump account, the monitoring account), planned beside the service users.</summary>
+    public IReadOnlyList<OperationalAccount> OperationalAccounts { get; init; } = [];
+
+    /// <summary>Whether an account name is one of <see cref="OperationalAccounts"/>: its grants are planned by its own rules.</summary>
+    public bool IsOperationalAccount(string name) => OperationalAccounts.Any(a => a.Account.Name == name);
+
+    /// <summary>The names of the accounts whose state the catalog readers must read: the service users and the operational accounts.</summary>
+    public IReadOnlySet<string> ManagedAccountNames =>
+        Users.Select(u => u.Account.Name).Concat(OperationalAccounts.Select(a => a.Account.Name)).ToHashSet(StringComparer.Ordinal);
 
     public DesiredUser UserOf(DatabaseSpec database) =>
         (_userByDatabase ??= Users.ToDictionary(u => u.Database.Name, StringComparer.Ordinal))[database.Name];

@@ -52,8 +52,10 @@ public sealed class EnvironmentPlanner(EnvironmentBinding binding, ServicePasswo
         var servers = new List<DesiredServer>();
         var managed = binding.Servers.Values.Where(e => e.Server.IsDatabaseServer && !e.Server.Existing).ToList();
         // One read of the secret source for the whole plan (a file store parses the file per call).
+        var operational = managed.ToDictionary(e => e.Name, e => DesiredOperationalAccounts.Declared(binding, e));
         var stored = await passwords.GetManyAsync(
-            managed.SelectMany(e => binding.DatabasesOn(e.Name)).Select(d => d.PasswordSecretName).ToList(), cancellationToken);
+            [.. managed.SelectMany(e => binding.DatabasesOn(e.Name)).Select(d => d.PasswordSecretName), .. operational.Values.SelectMany(a => a).Select(a => a.PasswordSecretName)],
+            cancellationToken);
         foreach (var endpoint in managed)
         {
             var databases = binding.DatabasesOn(endpoint.Name).ToList();
@@ -77,7 +79,7 @@ public sealed class EnvironmentPlanner(EnvironmentBinding binding, ServicePasswo
             servers.Add(new DesiredServer(endpoint, databases, users, binding.Estate.Grants)
             {
                 Declared = binding.Estate.DatabasesOn(endpoint.Name).ToList(),
-                BackupAccount = binding.Estate.Backup.Account,
+                OperationalAccounts = operational[endpoint.Name].Select(a => OperationalAccount(a, engine, stored)).ToList(),
             });
         }
         // Missing variables are an environment that cannot be bound, like a missing MYSQL_HOST: invalid input (exit code 3).
@@ -88,5 +90,18 @@ public sealed class EnvironmentPlanner(EnvironmentBinding binding, ServicePasswo
                 $"Nothing was changed. Set them (in CI: the GitHub environment secrets of '{binding.Name}'); generate one with `openssl rand -base64 32`.",
             ]);
         return servers;
+    }
+
+    /// <summary>
+    /// An operational account with its stored password, a new one where the local store can keep it, or none: a remote
+    /// environment without it plans everything else and says so (operational accounts are not a precondition of provisioning).
+    /// </summary>
+    private OperationalAccount OperationalAccount(DeclaredOperationalAccount declared, Engines.IDatabaseEngine engine, IReadOnlyDictionary<string, Topology.Model.Secret> stored)
+    {
+        var password = stored.GetValueOrDefault(declared.PasswordSecretName);
+        var isNew = password is null && passwords.CanGenerate;
+        if (isNew) password = GeneratedPassword.New();
+        return new OperationalAccount(declared.Role, engine.OperationalAccountFor(declared.Name, binding.AppServerIp.ToString()), declared.Databases,
+            declared.PasswordSecretName, password, isNew);
     }
 }

@@ -11,6 +11,10 @@ public sealed record ServerPlan(DesiredServer Desired, IReadOnlyList<PlannedChan
     public ServerEndpoint Endpoint => Desired.Endpoint;
 
     public IEnumerable<PlannedChange> Executable => Changes.Where(c => c.IsExecutable);
+
+    /// <summary>What the plan leaves out on this server and why (an operational account whose password is not set).</summary>
+    public IReadOnlyList<string> Notes =>
+        Desired.OperationalAccounts.Where(a => !a.IsPlanned).Select(a => a.NotPlannedNote(Endpoint.Name)).ToList();
 }
 
 /// <summary>The whole plan of an environment: one ordered list per managed server, plus existing-server checks.</summary>

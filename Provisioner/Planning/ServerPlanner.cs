@@ -6,7 +6,7 @@ namespace Rollout.Provisioner.Planning;
 /// <summary>
 /// Diffs what the estate wants on one server against what the server has, in engine-neutral terms
 /// (databases, users, grants), and orders the changes: users, databases, settings, grants, PUBLIC
-/// revokes, extensions, then extras (executed only with --prune).
+/// revokes, extensions, operational accounts, then extras (executed only with --prune).
 /// </summary>
 public sealed class ServerPlanner(IDatabaseEngine engine, DesiredServer desired, ServerState state, bool prune)
 {
@@ -15,7 +15,7 @@ public sealed class ServerPlanner(IDatabaseEngine engine, DesiredServer desired,
     public IReadOnlyList<PlannedChange> Plan()
     {
         // Within each phase the estate's order; extras after everything the estate wants.
-        List<PlannedChange> changes = [.. PlanUsers(), .. PlanDatabases(), .. PlanGrants(), .. PlanSharedDatabases(), .. PlanExtensions()];
+        List<PlannedChange> changes = [.. PlanUsers(), .. PlanDatabases(), .. PlanGrants(), .. PlanSharedDatabases(), .. PlanExtensions(), .. PlanOperationalAccounts()];
         PlanExtraAccounts();
         PlanUndeclared();
         return [.. changes, .. _extras];
@@ -39,7 +39,7 @@ public sealed class ServerPlanner(IDatabaseEngine engine, DesiredServer desired,
             if (actual is null)
             {
                 yield return Change(ChangeKind.Add, ObjectKind.User, user.Account.ToString(),
-                    $"user of {user.Database.Name} does not exist (password from {user.PasswordSecretName})", engine.CreateUser(user, state), drift: false);
+                    $"user of {user.Database.Name} does not exist (password from {user.PasswordSecretName})", engine.CreateUser(user.Account, user.Password, state), drift: false);
                 continue;
             }
             if (engine.EnforcesTlsPerAccount && !actual.RequiresTls)
@@ -51,7 +51,7 @@ public sealed class ServerPlanner(IDatabaseEngine engine, DesiredServer desired,
                 var reason = user.PasswordIsNew
                     ? $"no password stored under {user.PasswordSecretName}: a new one is generated and set"
                     : $"password differs from secret {user.PasswordSecretName}";
-                yield return Change(ChangeKind.Change, ObjectKind.User, user.Account.ToString(), reason, engine.SetPassword(user), drift: true);
+                yield return Change(ChangeKind.Change, ObjectKind.User, user.Account.ToString(), reason, engine.SetPassword(user.Account, user.Password), drift: true);
             }
             if (actual.GlobalPrivileges.Count > 0)
                 Extra(ObjectKind.User, user.Account.ToString(),
@@ -119,7 +119,7 @@ public sealed class ServerPlanner(IDatabaseEngine engine, DesiredServer desired,
         // Grants of other accounts on managed databases, and grants of managed users elsewhere.
         foreach (var group in state.Grants
                      .Where(g => !handled.Contains((g.Grantee, g.Scope)) && !g.Grantee.IsPublic && g.Grantee.Name != state.Admin.Name
-                                 && g.Grantee.Name != desired.BackupAccount
+                                 && !desired.IsOperationalAccount(g.Grantee.Name)
                                  && !engine.SharedDatabases.Contains(g.Database))
                      .GroupBy(g => (g.Grantee, g.Scope)))
         {
@@ -170,6 +170,14 @@ public sealed class ServerPlanner(IDatabaseEngine engine, DesiredServer desired,
                     engine.CreateExtension(database.Name, extension, desired.UserOf(database).Account), drift: exists);
             }
         }
+    }
+
+    /// <summary>The operational accounts (backup, …) after everything they are granted on exists.</summary>
+    private IReadOnlyList<PlannedChange> PlanOperationalAccounts()
+    {
+        var (changes, extras) = new OperationalAccountPlanner(engine, desired, state).Plan();
+        foreach (var (kind, subject, reason, statements) in extras) Extra(kind, subject, reason, statements);
+        return changes;
     }
 
     private void PlanExtraAccounts()

@@ -18,7 +18,17 @@ public sealed record Account(string Name, string? Host)
 public sealed record ActualDatabase(string Name, IReadOnlyDictionary<string, string> Settings, IReadOnlySet<string> Extensions);
 
 /// <summary>An account as the server has it. Credential is the stored hash/verifier, or null when the admin cannot read it.</summary>
-public sealed record ActualAccount(Account Account, bool RequiresTls, string? Credential, IReadOnlySet<string> GlobalPrivileges);
+public sealed record ActualAccount(Account Account, bool RequiresTls, string? Credential, IReadOnlySet<string> GlobalPrivileges)
+{
+    /// <summary>
+    /// Grants beyond database and global ones, named as in `GRANT x TO account` (see <see cref="OperationalAccess.OnServer"/>):
+    /// MariaDB table grants, PostgreSQL role memberships. Read for operational accounts only.
+    /// </summary>
+    public IReadOnlySet<string> OnServer { get; init; } = new HashSet<string>();
+
+    /// <summary>How many sessions the account may hold at once; null when unlimited.</summary>
+    public int? ConnectionLimit { get; init; }
+}
 
 /// <summary>
 /// One privilege of a grantee on a database. Scope is how the server records the target (MariaDB:

@@ -37,6 +37,16 @@ public sealed class SecretValues(string stateDirectory, Func<string, string?> va
                 SecretOriginKind.ServicePassword => FromVariable(entry, entry.Name,
                     $"set {entry.Name} (the password of {entry.Database!.User}; for a new user the provisioner generates it)"),
                 SecretOriginKind.PrivateKey => await PrivateKeyAsync(entry, cancellationToken),
+                SecretOriginKind.OperationalCredential when local => await FromStoreAsync(entry, store, cancellationToken, entry.Server switch
+                {
+                    { IsDatabaseServer: true } => $"not in the local store: `Provisioner apply --env local` generates {entry.Name} with the {entry.Purpose}",
+                    // Redis's monitoring user is an ACL line the AppHost writes when it starts the server.
+                    not null => $"not in the local store: the AppHost generates {entry.Name} when it starts {entry.Server.Name}",
+                    null => $"not in the local store: the first `Backup` command (e.g. `Backup list --env local`) generates {entry.Name}",
+                }),
+                SecretOriginKind.OperationalCredential => FromVariable(entry, entry.Name, entry.Server is not null
+                    ? $"set {entry.Name} ({entry.Purpose}; a new one: `openssl rand -base64 32`{(entry.Server.IsDatabaseServer ? ", apply sets it" : "")})"
+                    : $"set {entry.Name} ({entry.Purpose}: the key the repository was initialised with; a new repository takes any strong value, e.g. `openssl rand -base64 32`)"),
                 _ => throw new InvalidOperationException($"unknown origin {entry.Origin}"),
             });
             // Defence in depth: a redacting console masks these should any ever reach output.
@@ -72,11 +82,11 @@ public sealed class SecretValues(string stateDirectory, Func<string, string?> va
             ? new ResolvedSecret(entry, new Secret(value), $"${variable}", null)
             : new ResolvedSecret(entry, null, $"${variable}", hint);
 
-    private static async Task<ResolvedSecret> FromStoreAsync(SecretEntry entry, LocalSecretStore store, CancellationToken cancellationToken) =>
+    private static async Task<ResolvedSecret> FromStoreAsync(SecretEntry entry, LocalSecretStore store, CancellationToken cancellationToken, string? missing = null) =>
         await store.GetAsync(entry.Name, cancellationToken) is { } value
             ? new ResolvedSecret(entry, value, store.Description, null)
             : new ResolvedSecret(entry, null, store.Description,
-                $"not in the local store: start the stack (`dotnet run --project AppHost`) and provision it, which generates {entry.Name}");
+                missing ?? $"not in the local store: start the stack (`dotnet run --project AppHost`) and provision it, which generates {entry.Name}");
 
     private async Task<ResolvedSecret> PrivateKeyAsync(SecretEntry entry, CancellationToken cancellationToken)
     {

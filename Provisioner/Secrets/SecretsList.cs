@@ -21,13 +21,14 @@ public static class SecretsList
             var width = resolved.Max(r => r.Name.Length);
             await output.WriteLineAsync($"Secrets of environment '{environment.Name}' ({resolved.Count}, derived from {estate.SourcePath}):");
             foreach (var secret in resolved)
-                await output.WriteLineAsync($"  {secret.Name.PadRight(width)}  {(secret.IsPresent ? "present" : "MISSING"),-7}  {secret.Source}" +
+                await output.WriteLineAsync($"  {secret.Name.PadRight(width)}  {(secret.IsPresent ? "present" : "MISSING"),-7}  " +
+                    (secret.Entry.Purpose is { } purpose ? $"{purpose} ({secret.Source})" : secret.Source) +
                     (secret.Missing is null ? "" : $" — {secret.Missing}") +
                     (pending.Contains(secret.Name) ? $" — ROTATION PENDING: finish it with `rotate {secret.Entry.Database?.User} --env {environment.Name}`" : ""));
             foreach (var problem in catalogue.Problems) await output.WriteLineAsync($"  problem: {problem}");
             var missing = resolved.Count(r => !r.IsPresent);
             await output.WriteLineAsync(missing == 0 ? "All present." : $"{missing} missing.");
-            await BackupSecretsList.WriteAsync(output, estate, environment, state, variables, cancellationToken);
+            if (catalogue.Find(BackupSecrets.RepositoryPassword) is not null) await output.WriteLineAsync("warning: " + BackupSecrets.LossWarning);
             return 0;
         }));
         return command;

@@ -48,13 +48,14 @@ public static class EstateLoader
         var tls = PolicyReader.Tls(top.Map("tls", required: true));
         var firewall = PolicyReader.Firewall(top.Map("firewall", required: true));
         var backup = PolicyReader.Backup(top.Map("backup", required: true), context);
+        var monitoring = PolicyReader.Monitoring(top.Map("monitoring"));
         var alerts = AlertReader.Read(top.Node("alerts"), "alerts", context);
         var smoke = PolicyReader.Smoke(top.Map("smoke", required: true));
         var environments = EnvironmentReader.Read(top.Map("environments", required: true), context);
         top.RejectUnknownKeys();
         _ = version;
 
-        var estate = new Estate(sourceName, project, servers, databases, grants, tls, firewall, backup, alerts, smoke, environments);
+        var estate = new Estate(sourceName, project, servers, databases, grants, tls, firewall, backup, alerts, smoke, environments) { Monitoring = monitoring };
         var readingErrors = context.Errors.Count;
         EstateValidator.Validate(estate, context);
         if (context.Errors.Count > 0)

@@ -72,6 +72,14 @@ internal static partial class PolicyReader
         return new BackupPolicy(timezone, schedules, restoreCron) { Account = account, Repository = repository, OffsiteRepository = offsiteRepository };
     }
 
+    public static MonitoringPolicy Monitoring(YamlMap? map)
+    {
+        if (map is null) return MonitoringPolicy.Default;
+        var policy = new MonitoringPolicy(map.String("account") ?? MonitoringPolicy.DefaultAccount);
+        map.RejectUnknownKeys();
+        return policy;
+    }
+
     private static Retention Retention(string? text, string path, LoadContext context)
     {
         if (text is null) return new Retention(1, RetentionUnit.Days);

@@ -14,6 +14,9 @@ public sealed record Estate(
     SmokePolicy Smoke,
     IReadOnlyList<EnvironmentSpec> Environments)
 {
+    /// <summary>monitoring: of rollout.yaml (optional; the account defaults to rollout_monitor).</summary>
+    public MonitoringPolicy Monitoring { get; init; } = MonitoringPolicy.Default;
+
     public ServerSpec Server(string name) =>
         Servers.FirstOrDefault(s => s.Name == name)
         ?? throw new KeyNotFoundException($"Server '{name}' is not defined in {SourcePath} (servers: {string.Join(", ", Servers.Select(s => s.Name))}).");

@@ -29,6 +29,17 @@ public sealed record BackupPolicy(string Timezone, IReadOnlyList<BackupSchedule>
     public Setting? OffsiteRepository { get; init; }
 }
 
+/// <summary>
+/// The monitoring account (monitoring.account of rollout.yaml): the least-privilege login the SQL and Redis exporters
+/// use on every managed server, created by the Provisioner; its password is &lt;SERVER&gt;_MONITOR_PASS.
+/// </summary>
+public sealed record MonitoringPolicy(string Account)
+{
+    public const string DefaultAccount = "rollout_monitor";
+
+    public static MonitoringPolicy Default { get; } = new(DefaultAccount);
+}
+
 public enum AlertSeverity { Critical, Warning, Info }
 
 public sealed record AlertRule(string Name, AlertSeverity Severity, string Metric, string Operator, double Threshold, TimeSpan For);

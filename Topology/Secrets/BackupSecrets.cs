@@ -2,8 +2,8 @@ using Rollout.Topology.Model;
 
 namespace Rollout.Topology.Secrets;
 
-/// <summary>One secret of the backup system: its name and what it protects. Holds no value.</summary>
-public sealed record BackupSecret(string Name, string Purpose, bool IsCredential, Setting? Setting = null, ServerSpec? Server = null);
+/// <summary>One secret of the backup system: its name, what it protects and where rollout.yaml asks for it. Holds no value.</summary>
+public sealed record BackupSecret(string Name, string Purpose, bool IsCredential, Setting? Setting = null, ServerSpec? Server = null, string OriginPath = "backup");
 
 /// <summary>
 /// The backup system's secrets of an environment, derived from the estate: the password of the read-only
@@ -30,16 +30,16 @@ public static class BackupSecrets
     public static IReadOnlyList<BackupSecret> For(Estate estate, EnvironmentSpec environment)
     {
         var secrets = BackedUpServers(estate, environment)
-            .Select(s => new BackupSecret(AccountPassword(s), $"password of the dump account {estate.Backup.Account} on {s.Name}", true, Server: s))
+            .Select(s => new BackupSecret(AccountPassword(s), $"password of the dump account {estate.Backup.Account} on {s.Name}", true, Server: s, OriginPath: $"backup.account on {s.Name}"))
             .ToList();
         if (environment.Kind == EnvironmentKind.Remote && estate.Backup.Repository?.VariableName is { } repository)
             secrets.Add(new BackupSecret(repository, "location of the restic repository", false, estate.Backup.Repository));
-        secrets.Add(new BackupSecret(RepositoryPassword, "key of the restic repository", true));
+        secrets.Add(new BackupSecret(RepositoryPassword, "key of the restic repository", true, OriginPath: "backup.repository"));
         if (estate.Backup.Schedules.Any(s => s.Offsite))
         {
             if (environment.Kind == EnvironmentKind.Remote && estate.Backup.OffsiteRepository?.VariableName is { } offsite)
                 secrets.Add(new BackupSecret(offsite, "location of the offsite restic repository", false, estate.Backup.OffsiteRepository));
-            secrets.Add(new BackupSecret(OffsitePassword, "key of the offsite restic repository", true));
+            secrets.Add(new BackupSecret(OffsitePassword, "key of the offsite restic repository", true, OriginPath: "backup.offsiteRepository"));
         }
         return secrets;
     }

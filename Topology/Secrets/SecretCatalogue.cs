@@ -16,6 +16,12 @@ public enum SecretOriginKind
 
     /// <summary>The deploy key: a file named by <see cref="SecretCatalogue.SshPrivateKeyFileVariable"/> or the variable itself.</summary>
     PrivateKey,
+
+    /// <summary>
+    /// A credential of an operational tool (the backup dump and monitoring accounts' passwords per server, the restic repository keys):
+    /// the environment's secret store, like service passwords; generated locally by the tool that first needs it.
+    /// </summary>
+    OperationalCredential,
 }
 
 /// <summary>
@@ -29,15 +35,18 @@ public sealed record SecretEntry(
     Setting? Setting = null,
     string? Literal = null,
     DatabaseSpec? Database = null,
-    ServerSpec? Server = null)
+    ServerSpec? Server = null,
+    string? Purpose = null)
 {
     /// <summary>True for values that must never be shown (passwords, keys); host names and ports are still kept out of output.</summary>
-    public bool IsCredential => Origin is SecretOriginKind.ServicePassword or SecretOriginKind.PrivateKey;
+    public bool IsCredential => Origin is SecretOriginKind.ServicePassword or SecretOriginKind.PrivateKey or SecretOriginKind.OperationalCredential;
 }
 
 /// <summary>
 /// The secrets of one environment, derived from the estate (phase 4 of the plan): deploy settings,
-/// the hosts and ports of the servers Rollout provisions, and a user/password pair per enabled database.
+/// the hosts and ports of the servers Rollout provisions, and a user/password pair per enabled database;
+/// then the backup system's (<see cref="BackupSecrets"/>: dump account passwords, repository keys and locations), then the
+/// monitoring account's password per managed server (<see cref="MonitoringSecrets"/>).
 /// There is no second list: adding a database to rollout.yaml adds its two secrets here.
 /// </summary>
 public sealed record SecretCatalogue(EnvironmentSpec Environment, IReadOnlyList<SecretEntry> Entries, IReadOnlyList<string> Problems)
@@ -100,6 +109,17 @@ public sealed record SecretCatalogue(EnvironmentSpec Environment, IReadOnlyList<
             entries.Add(new SecretEntry(database.PasswordSecretName, SecretOriginKind.ServicePassword, $"databases.{database.Name}",
                 Database: database, Server: server));
         }
+
+        // After the plan's own names, so its phase-4 list stays exactly as it is.
+        foreach (var backup in BackupSecrets.For(estate, environment))
+            entries.Add(backup.Setting is { } location
+                ? new SecretEntry(backup.Name, SecretOriginKind.Setting, location.Path, Setting: location, Purpose: backup.Purpose)
+                : new SecretEntry(backup.Name, SecretOriginKind.OperationalCredential, backup.OriginPath, Server: backup.Server, Purpose: backup.Purpose));
+
+        // Then the exporters' least-privilege account on each managed server, an operational account like the dump account.
+        foreach (var server in MonitoringSecrets.MonitoredServers(estate, environment))
+            entries.Add(new SecretEntry(MonitoringSecrets.AccountPassword(server), SecretOriginKind.OperationalCredential, $"monitoring.account on {server.Name}",
+                Server: server, Purpose: $"password of the monitoring account {estate.Monitoring.Account} on {server.Name}"));
 
         foreach (var duplicate in entries.GroupBy(e => e.Name).Where(g => g.Count() > 1))
             problems.Add($"secret {duplicate.Key} is derived twice ({string.Join(", ", duplicate.Select(e => e.OriginPath))}); give one of them another name in {estate.SourcePath}.");

@@ -37,6 +37,7 @@ internal static class PolicyRules
             context.Error("backup.timezone", $"unknown time zone '{estate.Backup.Timezone}': use an IANA name such as UTC or Europe/Vienna.");
         if (Identifiers.CheckSqlName(estate.Backup.Account, Engine.MariaDb, isUser: true) is { } accountProblem)
             context.Error("backup.account", accountProblem);
+        MonitoringAccount(estate, context);
         foreach (var schedule in estate.Backup.Schedules)
             Cron(schedule.Cron, $"backup.schedules.{schedule.Name}.cron", context);
         if (estate.Backup.RestoreTestCron.Length > 0)
@@ -46,6 +47,18 @@ internal static class PolicyRules
         for (var i = 0; i < estate.Alerts.Count; i++)
             if (!seen.Add(estate.Alerts[i].Name))
                 context.Error($"alerts[{i}].name", $"alert '{estate.Alerts[i].Name}' is defined twice: alert names must be unique.");
+    }
+
+    /// <summary>The monitoring account is an account of its own: never the backup account or a service user.</summary>
+    private static void MonitoringAccount(Estate estate, LoadContext context)
+    {
+        var account = estate.Monitoring.Account;
+        if (Identifiers.CheckSqlName(account, Engine.MariaDb, isUser: true) is { } problem)
+            context.Error("monitoring.account", problem);
+        else if (account == estate.Backup.Account)
+            context.Error("monitoring.account", $"'{account}' is also backup.account: the exporters' account must be its own (least privilege); choose another name.");
+        else if (estate.Databases.FirstOrDefault(d => d.User == account) is { } database)
+            context.Error("monitoring.account", $"'{account}' is the service user of {database.Name}: the exporters' account must be its own; choose another name.");
     }
 
     private static void Privileges(IReadOnlyList<string> privileges, string[] allowed, string path, LoadContext context)

@@ -43,7 +43,25 @@ public sealed class RedisServer(ServerSpec server, string host, int port, LocalS
         Set("dbfilename", "dump.rdb");
         Set("save", "\"60 1\"");
         Set("appendonly", "no");
+        await AddMonitoringUserAsync(Set, cancellationToken);
         await WriteConfigAsync(ConfigFile, text.ToString(), Account, cancellationToken);
+    }
+
+    /// <summary>
+    /// The commands redis_exporter 1.45 sends by default (INFO ALL, CONFIG GET *, SLOWLOG, LATENCY, CLIENT SETNAME, PING;
+    /// CLUSTER INFO in cluster mode) and nothing else: no key, no channel, no write.
+    /// </summary>
+    public const string MonitoringCommands = "-@all +ping +info +config|get +client|setname +latency|latest +latency|histogram +slowlog|len +slowlog|get +cluster|info";
+
+    /// <summary>
+    /// monitoring.account as an ACL user declared in the configuration, so it survives any restart: only its password's
+    /// SHA-256 is written (ACL's #hash form), the password itself stays in the secret store (&lt;SERVER&gt;_MONITOR_PASS).
+    /// </summary>
+    private async Task AddMonitoringUserAsync(Action<string, string> set, CancellationToken cancellationToken)
+    {
+        var password = await Context.EnsureSecretAsync(Topology.Secrets.MonitoringSecrets.AccountPassword(Server), cancellationToken);
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(password.Reveal())));
+        set("user", $"{Context.Estate.Monitoring.Account} on #{hash} resetkeys resetchannels {MonitoringCommands}");
     }
 
     protected override IReadOnlyList<string> Arguments => [ConfigFile];

@@ -73,6 +73,8 @@ public static class PostgreSqlServerConfig
         // The backup system's read-only dump role (backup.account), to the managed databases only.
         foreach (var database in target.DatabasesOn(server))
             yield return ["hostssl", database.Name, target.Estate.Backup.Account, address, "scram-sha-256"];
+        // The exporters' monitoring role (monitoring.account): the maintenance database only, never a managed one.
+        yield return ["hostssl", "postgres", target.Estate.Monitoring.Account, address, "scram-sha-256"];
         foreach (var admin in adminRoles)
             yield return ["hostssl", "all", admin, address, "scram-sha-256"];
     }

@@ -45,25 +45,42 @@ public sealed record MonitoringLayout(
     {
         var exporters = new List<ExporterTarget>();
         var mysqldPort = 9104;
-        foreach (var server in target.Servers.Where(s => !s.Existing))
+        foreach (var (job, server) in ExporterJobs(target.Servers))
         {
-            switch (server.Engine)
+            if (job == NodeJob)
             {
-                case Engine.MariaDb:
-                    exporters.Add(new ExporterTarget("mysqld", server.Name, $"127.0.0.1:{mysqldPort++}"));
-                    break;
-                case Engine.PostgreSql:
-                    exporters.Add(new ExporterTarget("postgres", server.Name, "127.0.0.1:9187"));
-                    break;
-                case Engine.Redis:
-                    exporters.Add(new ExporterTarget("redis", server.Name, "127.0.0.1:9121"));
-                    break;
+                if (HostOf(target, server, variables) is { } host) exporters.Add(new ExporterTarget(NodeJob, server.Name, $"{host}:9100"));
+                continue;
             }
-            if (server.Engine != Engine.Redis && HostOf(target, server, variables) is { } host)
-                exporters.Add(new ExporterTarget("node", server.Name, $"{host}:9100"));
+            var port = job switch { MysqldJob => mysqldPort++, PostgresJob => 9187, _ => 9121 };
+            exporters.Add(new ExporterTarget(job, server.Name, $"127.0.0.1:{port}"));
         }
         return new MonitoringLayout($"127.0.0.1:{ProbePort}", "127.0.0.1:9093", exporters,
             "http://127.0.0.1:5678" + N8nWebhookPath, "/etc/prometheus/secrets/alertmanager-webhook-token");
+    }
+
+    public const string MysqldJob = "mysqld";
+    public const string PostgresJob = "postgres";
+    public const string RedisJob = "redis";
+    public const string NodeJob = "node";
+
+    /// <summary>
+    /// Which exporters watch which servers, for production and the local stack alike: one SQL/Redis exporter per
+    /// managed server (mysqld_exporter 0.14 and postgres_exporter 0.11 watch one server per process), and node_exporter
+    /// for each database host. The existing Plesk host gets none (see <see cref="Production"/>).
+    /// </summary>
+    public static IEnumerable<(string Job, ServerSpec Server)> ExporterJobs(IEnumerable<ServerSpec> servers)
+    {
+        foreach (var server in servers.Where(s => !s.Existing))
+        {
+            switch (server.Engine)
+            {
+                case Engine.MariaDb: yield return (MysqldJob, server); break;
+                case Engine.PostgreSql: yield return (PostgresJob, server); break;
+                case Engine.Redis: yield return (RedisJob, server); break;
+            }
+            if (server.Engine != Engine.Redis) yield return (NodeJob, server);
+        }
     }
 
     /// <summary>The database host's name where the environment variable is set; null leaves the node target out.</summary>

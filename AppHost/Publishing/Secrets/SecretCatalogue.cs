@@ -2,12 +2,12 @@ using Rollout.Topology.Model;
 
 namespace Rollout.AppHost.Publishing.Secrets;
 
-public enum SecretKind { Setting, DatabaseUser, DatabasePassword, SshKey }
+public enum SecretKind { Setting, DatabaseUser, DatabasePassword, SshKey, OperationalCredential }
 
 /// <summary>One named secret of an environment and where its name comes from in the estate.</summary>
 public sealed record CatalogueSecret(string Name, SecretKind Kind, string Origin, string? DefaultValue)
 {
-    public bool IsSensitive => Kind is SecretKind.DatabasePassword or SecretKind.SshKey
+    public bool IsSensitive => Kind is SecretKind.DatabasePassword or SecretKind.SshKey or SecretKind.OperationalCredential
         || Name.EndsWith("_PASS", StringComparison.Ordinal) || Name.EndsWith("_PASSWORD", StringComparison.Ordinal);
 }
 
@@ -47,6 +47,7 @@ public sealed class SecretCatalogue
                 Topology.Secrets.SecretOriginKind.EstateLiteral => new CatalogueSecret(entry.Name, SecretKind.DatabaseUser, entry.OriginPath, entry.Literal),
                 Topology.Secrets.SecretOriginKind.ServicePassword => new CatalogueSecret(entry.Name, SecretKind.DatabasePassword, entry.OriginPath, null),
                 Topology.Secrets.SecretOriginKind.PrivateKey => new CatalogueSecret(entry.Name, SecretKind.SshKey, entry.OriginPath, null),
+                Topology.Secrets.SecretOriginKind.OperationalCredential => new CatalogueSecret(entry.Name, SecretKind.OperationalCredential, entry.OriginPath, null),
                 _ => new CatalogueSecret(entry.Name, SecretKind.Setting, entry.OriginPath, entry.Setting?.DefaultValue),
             });
         }

@@ -4,21 +4,23 @@ using Rollout.Provisioner.Planning;
 namespace Rollout.Provisioner.Engines.MariaDb;
 
 /// <summary>
-/// Reads a MariaDB server's state in one round trip of four catalog queries, whatever the number of
+/// Reads a MariaDB server's state in one round trip of six catalog queries, whatever the number of
 /// databases: mysql.global_priv (accounts, TLS, hashes), information_schema.USER_PRIVILEGES (global
-/// privileges, the admin's included), mysql.db (database grants) and information_schema.SCHEMATA.
+/// privileges, the admin's included), mysql.db (database grants), information_schema.SCHEMATA and
+/// mysql.tables_priv (table grants; kept for operational accounts, e.g. the backup account's mysql.proc).
 /// </summary>
 internal static class MariaDbCatalogReader
 {
     private const string Queries = """
         SELECT CURRENT_USER();
-        SELECT User, Host, JSON_VALUE(Priv, '$.authentication_string'), JSON_VALUE(Priv, '$.ssl_type'), JSON_VALUE(Priv, '$.is_role'), Priv LIKE '%unix_socket%' FROM mysql.global_priv;
+        SELECT User, Host, JSON_VALUE(Priv, '$.authentication_string'), JSON_VALUE(Priv, '$.ssl_type'), JSON_VALUE(Priv, '$.is_role'), Priv LIKE '%unix_socket%', JSON_VALUE(Priv, '$.max_user_connections') FROM mysql.global_priv;
         SELECT GRANTEE, PRIVILEGE_TYPE, IS_GRANTABLE FROM information_schema.USER_PRIVILEGES;
         SELECT * FROM mysql.db;
         SELECT SCHEMA_NAME, DEFAULT_CHARACTER_SET_NAME, DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA;
+        SELECT User, Host, Db, Table_name, Table_priv FROM mysql.tables_priv;
         """;
 
-    public const int QueryCount = 5;
+    public const int QueryCount = 6;
 
     /// <summary>mysql.db columns and the privilege names GRANT uses for them.</summary>
     private static readonly Dictionary<string, string> PrivilegeColumns = new(StringComparer.OrdinalIgnoreCase)
@@ -63,13 +65,15 @@ internal static class MariaDbCatalogReader
         var admin = new Account(current[..at], current[(at + 1)..]);
 
         await reader.NextResultAsync(cancellationToken);
-        var accountRows = new List<(Account Account, string? Hash, bool Tls)>();
+        var accountRows = new List<(Account Account, string? Hash, bool Tls, int? ConnectionLimit)>();
         var serverAccounts = new HashSet<Account>();
         while (await reader.ReadAsync(cancellationToken))
         {
             if (!reader.IsDBNull(4) && reader.GetString(4) == "true") continue; // roles are not login accounts
             var account = ToAccount(reader.GetString(0), reader.GetString(1));
-            accountRows.Add((account, reader.IsDBNull(2) ? null : reader.GetString(2), !reader.IsDBNull(3) && reader.GetString(3) != "0"));
+            // max_user_connections 0 (or absent) means no limit of the account's own.
+            var limit = reader.IsDBNull(6) ? 0 : int.Parse(reader.GetString(6), System.Globalization.CultureInfo.InvariantCulture);
+            accountRows.Add((account, reader.IsDBNull(2) ? null : reader.GetString(2), !reader.IsDBNull(3) && reader.GetString(3) != "0", limit > 0 ? limit : null));
             // Socket-authenticated local accounts are operating-system users (install-db makes one for the user it runs as).
             if (account.IsPublic || account.Name == admin.Name || SystemAccounts.Contains(account.Name)
                 || (account.Host == "localhost" && !reader.IsDBNull(5) && reader.GetInt64(5) == 1))
@@ -151,11 +155,27 @@ internal static class MariaDbCatalogReader
             }, new HashSet<string>());
         }
 
+        await reader.NextResultAsync(cancellationToken);
+        var tableGrants = new Dictionary<Account, HashSet<string>>();
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (!desired.IsOperationalAccount(reader.GetString(0))) continue;
+            var grantee = ToAccount(reader.GetString(0), reader.GetString(1));
+            if (!tableGrants.TryGetValue(grantee, out var set)) tableGrants[grantee] = set = [];
+            var table = $"{MariaDbSyntax.Identifier(reader.GetString(2))}.{MariaDbSyntax.Identifier(reader.GetString(3))}";
+            foreach (var privilege in reader.GetString(4).Split(',', StringSplitOptions.RemoveEmptyEntries))
+                set.Add($"{privilege.ToUpperInvariant()} ON {table}");
+        }
+
         var grantees = grants.Select(g => g.Grantee).ToHashSet();
         var relevantAccounts = accountRows
             .Where(a => managedUsers.Contains(a.Account.Name) || grantees.Contains(a.Account))
             .Select(a => new ActualAccount(a.Account, a.Tls, a.Hash,
-                globalPrivileges.TryGetValue(Grantee(a.Account), out var set) ? set : new HashSet<string>()))
+                globalPrivileges.TryGetValue(Grantee(a.Account), out var set) ? set : new HashSet<string>())
+            {
+                OnServer = tableGrants.TryGetValue(a.Account, out var onServer) ? onServer : new HashSet<string>(),
+                ConnectionLimit = a.ConnectionLimit,
+            })
             .ToList();
         var adminFacts = new AdminFacts(admin.Name, adminPrivileges.Contains("SUPER"), adminPrivileges, new HashSet<string>());
         var undeclaredAccounts = accountRows.Select(a => a.Account)

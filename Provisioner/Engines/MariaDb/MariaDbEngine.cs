@@ -28,7 +28,7 @@ public sealed class MariaDbEngine : IDatabaseEngine
         try
         {
             return await MariaDbCatalogReader.ReadAsync(connection, desired.Databases.Select(d => d.Name).ToHashSet(),
-                desired.Users.Select(u => u.Account.Name).ToHashSet(), desired, cancellationToken);
+                desired.ManagedAccountNames, desired, cancellationToken);
         }
         catch (MySqlException e) when (e.ErrorCode is MySqlErrorCode.TableAccessDenied or MySqlErrorCode.DatabaseAccessDenied)
         {
@@ -39,14 +39,24 @@ public sealed class MariaDbEngine : IDatabaseEngine
     public Task<IReadOnlyList<string>> PreflightAsync(DesiredServer desired, ServerState state, CancellationToken cancellationToken)
     {
         var required = new List<string> { "CREATE", "CREATE USER" };
-        required.AddRange(DesiredPrivileges(desired.Grants).Select(p => p + " WITH GRANT OPTION"));
+        var planned = desired.OperationalAccounts.Where(a => a.IsPlanned).ToList();
+        required.AddRange(DesiredPrivileges(desired.Grants)
+            .Concat(planned.SelectMany(a => AccessFor(a.Role).PerDatabase))
+            .Distinct().Select(p => p + " WITH GRANT OPTION"));
         var missing = required.Where(p => !state.Admin.Privileges.Contains(p)).ToList();
-        IReadOnlyList<string> errors = missing.Count == 0 ? [] :
-        [
-            $"{desired.Endpoint}: admin '{state.Admin.Name}' lacks the global privilege(s) {string.Join(", ", missing)} needed to create databases, users and grants. " +
-            $"Grant them as root, e.g. GRANT {string.Join(", ", missing.Select(m => m.Replace(" WITH GRANT OPTION", "", StringComparison.Ordinal)).Distinct())} ON *.* TO <admin> WITH GRANT OPTION.",
-        ];
-        return Task.FromResult(errors);
+        var errors = new List<string>();
+        if (missing.Count > 0)
+            errors.Add($"{desired.Endpoint}: admin '{state.Admin.Name}' lacks the global privilege(s) {string.Join(", ", missing)} needed to create databases, users and grants. " +
+                $"Grant them as root, e.g. GRANT {string.Join(", ", missing.Select(m => m.Replace(" WITH GRANT OPTION", "", StringComparison.Ordinal)).Distinct())} ON *.* TO <admin> WITH GRANT OPTION.");
+        // Server-wide privileges belong to one operational account each (the exporter's PROCESS): named with it.
+        foreach (var account in planned)
+        {
+            var ungrantable = AccessFor(account.Role).Global.Order().Where(p => !state.Admin.Privileges.Contains(p + " WITH GRANT OPTION")).ToList();
+            if (ungrantable.Count > 0)
+                errors.Add($"{desired.Endpoint}: admin '{state.Admin.Name}' cannot grant {string.Join(", ", ungrantable)} to the {account.Description}. " +
+                    $"Grant them as root: GRANT {string.Join(", ", ungrantable)} ON *.* TO <admin> WITH GRANT OPTION.");
+        }
+        return Task.FromResult<IReadOnlyList<string>>(errors);
     }
 
     public Account AccountFor(DatabaseSpec database, string appServerHost) => new(database.User, database.UserHost ?? appServerHost);
@@ -69,10 +79,14 @@ public sealed class MariaDbEngine : IDatabaseEngine
 
     public bool CredentialMatches(string storedCredential, Secret password) => MariaDbNativePassword.Matches(storedCredential, password);
 
-    public IReadOnlyList<SqlStatement> CreateUser(DesiredUser user, ServerState state)
+    public Account OperationalAccountFor(string name, string appServerHost) => new(name, appServerHost);
+
+    public OperationalAccess AccessFor(OperationalRole role) => MariaDbOperationalAccess.For(role);
+
+    public IReadOnlyList<SqlStatement> CreateUser(Account user, Secret password, ServerState state)
     {
-        var account = Account(user.Account.Name, user.Account.Host!);
-        var hash = Literal(MariaDbNativePassword.Hash(user.Password));
+        var account = Account(user.Name, user.Host!);
+        var hash = Literal(MariaDbNativePassword.Hash(password));
         // IF NOT EXISTS, never OR REPLACE: replacing would drop the account's grants. An existing
         // account is not planned here; the planner compares it and plans ALTER USER where it differs.
         return [Hidden($"CREATE USER IF NOT EXISTS {account} IDENTIFIED BY PASSWORD {hash} REQUIRE SSL", hash)];
@@ -80,10 +94,10 @@ public sealed class MariaDbEngine : IDatabaseEngine
 
     public IReadOnlyList<SqlStatement> RequireTls(Account account) => [SqlStatement.Plain($"ALTER USER {Account(account.Name, account.Host!)} REQUIRE SSL")];
 
-    public IReadOnlyList<SqlStatement> SetPassword(DesiredUser user)
+    public IReadOnlyList<SqlStatement> SetPassword(Account user, Secret password)
     {
-        var hash = Literal(MariaDbNativePassword.Hash(user.Password));
-        return [Hidden($"ALTER USER {Account(user.Account.Name, user.Account.Host!)} IDENTIFIED BY PASSWORD {hash}", hash)];
+        var hash = Literal(MariaDbNativePassword.Hash(password));
+        return [Hidden($"ALTER USER {Account(user.Name, user.Host!)} IDENTIFIED BY PASSWORD {hash}", hash)];
     }
 
     public IReadOnlyList<SqlStatement> CreateDatabase(DatabaseSpec database, Account owner, ServerState state) =>
@@ -102,10 +116,22 @@ public sealed class MariaDbEngine : IDatabaseEngine
     public IReadOnlyList<SqlStatement> Revoke(Account grantee, string database, string scope, IReadOnlyCollection<string> privileges) =>
         [SqlStatement.Plain($"REVOKE {string.Join(", ", privileges)} ON {Identifier(scope)}.* FROM {Grantee(grantee)}")];
 
+    public IReadOnlyList<SqlStatement> GrantGlobal(Account account, IReadOnlyCollection<string> privileges) =>
+        [SqlStatement.Plain($"GRANT {string.Join(", ", privileges)} ON *.* TO {Grantee(account)}")];
+
+    public IReadOnlyList<SqlStatement> GrantOnServer(Account account, IReadOnlyCollection<string> grants) =>
+        grants.Select(g => SqlStatement.Plain($"GRANT {g} TO {Grantee(account)}")).ToList();
+
+    public IReadOnlyList<SqlStatement> RevokeOnServer(Account account, IReadOnlyCollection<string> grants) =>
+        grants.Select(g => SqlStatement.Plain($"REVOKE {g} FROM {Grantee(account)}")).ToList();
+
     public IReadOnlyList<SqlStatement> RevokeGlobal(Account account, IReadOnlyCollection<string> privileges) =>
         [SqlStatement.Plain($"REVOKE {string.Join(", ", privileges)} ON *.* FROM {Grantee(account)}")];
 
     public IReadOnlyList<SqlStatement> DropAccount(Account account) => [SqlStatement.Plain($"DROP USER IF EXISTS {Grantee(account)}")];
+
+    public IReadOnlyList<SqlStatement> LimitConnections(Account account, int limit) =>
+        [SqlStatement.Plain($"ALTER USER {Grantee(account)} WITH MAX_USER_CONNECTIONS {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)}")];
 
     public IReadOnlyList<SqlStatement> DropDatabase(string database) => [SqlStatement.Plain($"DROP DATABASE IF EXISTS {Identifier(database)}")];
 

@@ -39,8 +39,9 @@ internal static class PostgreSqlCatalogReader
         """;
 
     private static string RolesQuery(bool superuser) => $"""
-        SELECT rolname, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, {(superuser ? "rolpassword" : "NULL::text")}, oid = 10
-        FROM {(superuser ? "pg_authid" : "pg_roles")} WHERE rolname !~ '^pg_'
+        SELECT r.rolname, r.rolsuper, r.rolcreatedb, r.rolcreaterole, r.rolreplication, r.rolbypassrls, {(superuser ? "r.rolpassword" : "NULL::text")}, r.oid = 10,
+               ARRAY(SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid), r.rolconnlimit
+        FROM {(superuser ? "pg_authid" : "pg_roles")} r WHERE r.rolname !~ '^pg_'
         """;
 
     /// <summary>template0 is left out by the database query already; these the server itself has.</summary>
@@ -67,7 +68,7 @@ internal static class PostgreSqlCatalogReader
         };
         await using var rows = await batch.ExecuteReaderAsync(cancellationToken);
 
-        var roles = new List<(string Name, string? Password, HashSet<string> Global)>();
+        var roles = new List<(string Name, string? Password, HashSet<string> Global, string[] MemberOf, int? ConnectionLimit)>();
         // The server's own roles: the admin and the bootstrap superuser (oid 10, made by initdb).
         var serverRoles = new HashSet<string>(StringComparer.Ordinal) { admin.Name };
         while (await rows.ReadAsync(cancellationToken))
@@ -76,7 +77,8 @@ internal static class PostgreSqlCatalogReader
             var global = new HashSet<string>();
             string[] flags = ["SUPERUSER", "CREATEDB", "CREATEROLE", "REPLICATION", "BYPASSRLS"];
             for (var i = 0; i < flags.Length; i++) if (rows.GetBoolean(i + 1)) global.Add(flags[i]);
-            roles.Add((rows.GetString(0), rows.IsDBNull(6) ? null : rows.GetString(6), global));
+            // rolconnlimit -1 means no limit.
+            roles.Add((rows.GetString(0), rows.IsDBNull(6) ? null : rows.GetString(6), global, rows.GetFieldValue<string[]>(8), rows.GetInt32(9) >= 0 ? rows.GetInt32(9) : null));
         }
 
         await rows.NextResultAsync(cancellationToken);
@@ -130,7 +132,12 @@ internal static class PostgreSqlCatalogReader
 
         var accounts = roles
             .Where(r => managedUsers.Contains(r.Name) || grants.Any(g => g.Grantee.Name == r.Name))
-            .Select(r => new ActualAccount(new Account(r.Name, null), RequiresTls: false, r.Password, r.Global))
+            .Select(r => new ActualAccount(new Account(r.Name, null), RequiresTls: false, r.Password, r.Global)
+            {
+                // Memberships count for operational accounts (pg_read_all_data); a service role's are not compared.
+                OnServer = desired.IsOperationalAccount(r.Name) ? r.MemberOf.ToHashSet(StringComparer.Ordinal) : new HashSet<string>(),
+                ConnectionLimit = r.ConnectionLimit,
+            })
             .ToList();
         var undeclaredRoles = roles.Where(r => !serverRoles.Contains(r.Name) && !declaredUsers.Contains(r.Name)).Select(r => new Account(r.Name, null)).ToList();
         var state = new ServerState(databases, accounts, grants, admin with { ForeignSharedDatabases = foreignShared }, available, CatalogQueries: 5)

@@ -37,7 +37,7 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
         await using (var connection = await OpenAsync(desired.Endpoint, null, cancellationToken))
         {
             (state, owned) = await PostgreSqlCatalogReader.ReadAsync(connection, desired.Databases.Select(d => d.Name).ToHashSet(),
-                desired.Users.Select(u => u.Account.Name).ToHashSet(), desired, cancellationToken);
+                desired.ManagedAccountNames, desired, cancellationToken);
         }
 
         // Trade-off: when the owner owns exactly as many extensions as the estate lists, they are taken to be
@@ -70,7 +70,7 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
             if (missing.Count > 0)
                 errors.Add($"{desired.Endpoint}: admin role '{admin.Name}' lacks {string.Join(" and ", missing)}, needed to create databases and roles. Grant it as a superuser: ALTER ROLE {Identifier(admin.Name)} {string.Join(" ", missing)};");
         }
-        foreach (var name in desired.Databases.Select(d => d.Name).Concat(desired.Users.Select(u => u.Account.Name)).Distinct())
+        foreach (var name in desired.Databases.Select(d => d.Name).Concat(desired.ManagedAccountNames).Distinct())
             if (Encoding.UTF8.GetByteCount(name) > MaxIdentifierBytes)
                 errors.Add($"{desired.Endpoint}: '{name}' is longer than {MaxIdentifierBytes} bytes; PostgreSQL would silently truncate it. Shorten it in the estate.");
         foreach (var extension in desired.Databases.SelectMany(d => d.Extensions).Distinct())
@@ -112,13 +112,17 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
 
     public bool CredentialMatches(string storedCredential, Secret password) => ScramSha256Verifier.Matches(storedCredential, password);
 
-    public IReadOnlyList<SqlStatement> CreateUser(DesiredUser user, ServerState state) =>
-        [WithVerifier($"CREATE ROLE {Identifier(user.Account.Name)} LOGIN PASSWORD {{0}}", user.Password)];
+    public Account OperationalAccountFor(string name, string appServerHost) => new(name, null);
+
+    public OperationalAccess AccessFor(OperationalRole role) => PostgreSqlOperationalAccess.For(role);
+
+    public IReadOnlyList<SqlStatement> CreateUser(Account account, Secret password, ServerState state) =>
+        [WithVerifier($"CREATE ROLE {Identifier(account.Name)} LOGIN PASSWORD {{0}}", password)];
 
     public IReadOnlyList<SqlStatement> RequireTls(Account account) => [];
 
-    public IReadOnlyList<SqlStatement> SetPassword(DesiredUser user) =>
-        [WithVerifier($"ALTER ROLE {Identifier(user.Account.Name)} LOGIN PASSWORD {{0}}", user.Password)];
+    public IReadOnlyList<SqlStatement> SetPassword(Account account, Secret password) =>
+        [WithVerifier($"ALTER ROLE {Identifier(account.Name)} LOGIN PASSWORD {{0}}", password)];
 
     public IReadOnlyList<SqlStatement> CreateDatabase(DatabaseSpec database, Account owner, ServerState state)
     {
@@ -157,10 +161,23 @@ public sealed class PostgreSqlEngine : IDatabaseEngine
         return [SqlStatement.Plain($"REVOKE {list} ON DATABASE {Identifier(database)} FROM {Grantee(grantee)}")];
     }
 
+    public IReadOnlyList<SqlStatement> GrantGlobal(Account account, IReadOnlyCollection<string> privileges) =>
+        [SqlStatement.Plain($"ALTER ROLE {Identifier(account.Name)} {string.Join(" ", privileges)}")];
+
+    /// <summary>Memberships in predefined roles (pg_read_all_data, pg_monitor).</summary>
+    public IReadOnlyList<SqlStatement> GrantOnServer(Account account, IReadOnlyCollection<string> grants) =>
+        grants.Select(g => SqlStatement.Plain($"GRANT {Identifier(g)} TO {Identifier(account.Name)}")).ToList();
+
+    public IReadOnlyList<SqlStatement> RevokeOnServer(Account account, IReadOnlyCollection<string> grants) =>
+        grants.Select(g => SqlStatement.Plain($"REVOKE {Identifier(g)} FROM {Identifier(account.Name)}")).ToList();
+
     public IReadOnlyList<SqlStatement> RevokeGlobal(Account account, IReadOnlyCollection<string> privileges) =>
         [SqlStatement.Plain($"ALTER ROLE {Identifier(account.Name)} {string.Join(" ", privileges.Select(p => "NO" + p))}")];
 
     public IReadOnlyList<SqlStatement> DropAccount(Account account) => [SqlStatement.Plain($"DROP ROLE IF EXISTS {Identifier(account.Name)}")];
+
+    public IReadOnlyList<SqlStatement> LimitConnections(Account account, int limit) =>
+        [SqlStatement.Plain($"ALTER ROLE {Identifier(account.Name)} CONNECTION LIMIT {limit.ToString(System.Globalization.CultureInfo.InvariantCulture)}")];
 
     public IReadOnlyList<SqlStatement> DropDatabase(string database) => [SqlStatement.Plain($"DROP DATABASE IF EXISTS {Identifier(database)}")];
 

@@ -11,8 +11,9 @@ namespace Rollout.AppHost.Tests.FreshMachine;
 [Collection(SoloCollection.Name)]
 public sealed class FreshMachineTests
 {
-    // The servers', the locales' and the backup worker's (restic) packages: all installed by the AppHost as root.
-    private static readonly string[] ServerPackages = ["mariadb-server", "postgresql-15", "redis-server", "locales", "restic"];
+    // The servers', the locales', the backup worker's (restic) and the exporters' packages: all installed by the AppHost as root.
+    private static readonly string[] ServerPackages = ["mariadb-server", "postgresql-15", "redis-server", "locales", "restic",
+        "prometheus-mysqld-exporter", "prometheus-postgres-exporter", "prometheus-redis-exporter", "prometheus-node-exporter"];
 
     [FreshMachineFact]
     public async Task The_apphost_installs_what_a_fresh_machine_lacks_and_the_estate_comes_up()

@@ -60,7 +60,7 @@ in_root apt-get update -q > /dev/null
 in_root apt-get install -y -q --no-install-recommends libicu72 libssl3 ca-certificates > /dev/null
 
 echo "== before: the server packages and accounts are missing"
-for package in mariadb-server postgresql-15 redis-server locales restic; do
+for package in mariadb-server postgresql-15 redis-server locales restic prometheus-mysqld-exporter prometheus-postgres-exporter prometheus-redis-exporter prometheus-node-exporter; do
   if in_root dpkg -s "$package" > /dev/null 2>&1; then echo "unexpected: $package is installed"; exit 1; fi
   echo "package $package: not installed"
 done
@@ -91,8 +91,17 @@ echo "== AppHost output"
 cat "$log"
 echo "== last SmokeRunner output"
 cat "$root/var/tmp/smoke.log" 2>/dev/null || echo "(the SmokeRunner never ran: no resources.json)"
+# The exporters' packages are installed in the background (the servers never wait for them): give them up to 2 minutes.
+for _ in $(seq 60); do
+  missing=0
+  for package in prometheus-mysqld-exporter prometheus-postgres-exporter prometheus-redis-exporter prometheus-node-exporter; do
+    in_root dpkg -s "$package" > /dev/null 2>&1 || missing=1
+  done
+  [ $missing = 0 ] && break
+  sleep 2
+done
 echo "== after: packages and accounts"
-for package in mariadb-server postgresql-15 redis-server locales restic; do
+for package in mariadb-server postgresql-15 redis-server locales restic prometheus-mysqld-exporter prometheus-postgres-exporter prometheus-redis-exporter prometheus-node-exporter; do
   in_root dpkg -s "$package" > /dev/null 2>&1 && echo "package $package: installed" || echo "package $package: not installed"
 done
 for user in mysql postgres redis; do in_root id "$user" > /dev/null 2>&1 && echo "user $user: exists" || echo "user $user: missing"; done

@@ -49,6 +49,9 @@ public sealed partial class WorkflowTests
                 Assert.Contains("MO_CRM_DB_PASS", named);
                 Assert.Contains("PG_IDP_DB_PASS", named);
                 Assert.Contains("MYSQL_HOST", named);
+                // The backup secrets of the catalogue: the Provisioner plans the dump accounts with their passwords.
+                Assert.Contains("EXTERNAL_MARIADB_BACKUP_PASS", named);
+                Assert.Contains("BACKUP_REPOSITORY_PASSWORD", named);
                 Assert.Contains(SecretCatalogue.SshPrivateKey, named);
             }
         }

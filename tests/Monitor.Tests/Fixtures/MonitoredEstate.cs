@@ -106,6 +106,17 @@ public sealed class MonitoredEstate : IAsyncLifetime
         return new MonitorRun(exit, output.ToString(), error.ToString());
     }
 
+    /// <summary>The Provisioner, in-process, on this estate (`Provisioner &lt;verb&gt; --env local --state-dir …`).</summary>
+    public async Task<MonitorRun> ProvisionerAsync(string verb, params string[] options)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var io = new Rollout.Provisioner.Commands.CommandIo(output, error, _ => null, StateDirectory);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var exit = await Rollout.Provisioner.Commands.ProvisionerCli.RunAsync([verb, "--env", "local", "--estate", EstatePath, "--state-dir", StateDirectory, .. options], io, timeout.Token);
+        return new MonitorRun(exit, output.ToString(), error.ToString());
+    }
+
     /// <summary>Every secret value of the state directory's store: what must never appear in any output.</summary>
     public Task<IReadOnlyList<string>> SecretValuesAsync()
         => EstateAdmin.SecretValuesAsync(Secrets);

@@ -127,7 +127,7 @@ public sealed class ProvisionerStack : IAsyncLifetime
         _admittedAdmin = true;
     }
 
-    /// <summary>Removes every managed database and service user from the managed servers (the Plesk stand-in is left alone).</summary>
+    /// <summary>Removes every managed database, service user and backup account from the managed servers (the Plesk stand-in is left alone).</summary>
     public async Task ResetAsync()
     {
         if (_admittedAdmin)
@@ -135,18 +135,20 @@ public sealed class ProvisionerStack : IAsyncLifetime
             await _stack.AdmitPostgreSqlAdminRolesAsync(PostgreSqlName, []);
             _admittedAdmin = false;
         }
-        var accounts = (await MariaDbAdminAsync(MariaDb, "SELECT CONCAT(QUOTE(User), '@', QUOTE(Host)) FROM mysql.global_priv WHERE User LIKE 'svc\\_%' OR User = 'rollout_weak'"))
+        var accounts = (await MariaDbAdminAsync(MariaDb, $"SELECT CONCAT(QUOTE(User), '@', QUOTE(Host)) FROM mysql.global_priv WHERE User LIKE 'svc\\_%' OR User IN ('rollout_weak', '{Estate.Backup.Account}')"))
             .Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var drops = Estate.DatabasesOn(MariaDbName).Select(d => $"DROP DATABASE IF EXISTS `{d.Name}`;").Concat(accounts.Select(a => $"DROP USER {a};"));
         await MariaDbAdminAsync(MariaDb, string.Join(' ', drops) + " SELECT 1;");
 
         foreach (var database in Estate.DatabasesOn(PostgreSqlName))
             await PostgresAsync($"DROP DATABASE IF EXISTS \"{database.Name}\" WITH (FORCE)");
-        var roles = (await PostgresAsync("SELECT rolname FROM pg_roles WHERE rolname LIKE 'svc\\_%' OR rolname = 'rollout_weak'")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var roles = (await PostgresAsync($"SELECT rolname FROM pg_roles WHERE rolname LIKE 'svc\\_%' OR rolname IN ('rollout_weak', '{Estate.Backup.Account}')")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         // A role holding a privilege on a shared database (the weak admin's CONNECT on postgres or template1) cannot be dropped before it is revoked.
         foreach (var role in roles) await PostgresAsync($"REVOKE ALL ON DATABASE postgres FROM \"{role}\"; REVOKE ALL ON DATABASE template1 FROM \"{role}\"; DROP ROLE \"{role}\"");
         foreach (var database in Estate.Databases.Where(d => d.ServerName != PleskName))
             await Secrets.RemoveAsync(database.PasswordSecretName, default);
+        foreach (var server in new[] { MariaDbName, PostgreSqlName })
+            await Secrets.RemoveAsync(Rollout.Topology.Secrets.BackupSecrets.AccountPassword(Estate.Server(server)), default);
     }
 
     /// <summary>Runs the Provisioner in-process, wired as Program.cs wires it, capturing everything it prints.</summary>

@@ -115,4 +115,48 @@ public sealed class ServerPlannerTests
         ], sql);
         Assert.All(plan.Where(c => c.Object == ObjectKind.Extension).SelectMany(c => c.Statements), s => Assert.Equal("mo_idp", s.Database));
     }
+
+    private static readonly Account Backup = new("rollout_backup", "10.0.0.5");
+
+    private static DesiredServer WithBackupAccount(DesiredServer server) => server with
+    {
+        OperationalAccounts = [new OperationalAccount(OperationalRole.Backup, Backup, ["mo_crm"], "EXTERNAL_MARIADB_BACKUP_PASS", Password, PasswordIsNew: false)],
+    };
+
+    [Fact]
+    public void An_over_privileged_backup_account_loses_the_extras_only_with_prune_and_is_never_dropped()
+    {
+        var backupGrants = Grants(Backup, "mo\\_crm", ["SELECT", "SHOW VIEW", "LOCK TABLES", "TRIGGER", "EVENT", "INSERT"]);
+        var backup = new ActualAccount(Backup, true, MariaDbNativePassword.Hash(Password), new HashSet<string> { "PROCESS" }) { OnServer = new HashSet<string> { "SELECT ON `mysql`.`proc`" } };
+        var copy = new ActualAccount(new Account("rollout_backup", "%"), true, null, new HashSet<string>());
+        var state = MariaDbState([.. Grants(Crm, "mo\\_crm", Estate.Grants.MariaDb), .. backupGrants], CrmAccount(), backup, copy);
+        var desired = WithBackupAccount(Desired("external-mariadb", "mo_crm"));
+
+        var reported = new ServerPlanner(new MariaDbEngine(), desired, state, prune: false).Plan();
+        Assert.All(reported, c => Assert.Equal(ChangeKind.Unmanaged, c.Kind));
+        Assert.Equal(3, reported.Count); // INSERT on mo_crm, PROCESS server-wide, the '%' copy
+
+        var pruned = new ServerPlanner(new MariaDbEngine(), desired, state, prune: true).Plan().SelectMany(c => c.Statements).Select(s => s.Text).ToList();
+        Assert.Contains("REVOKE INSERT ON `mo\\_crm`.* FROM 'rollout_backup'@'10.0.0.5'", pruned);
+        Assert.Contains("REVOKE PROCESS ON *.* FROM 'rollout_backup'@'10.0.0.5'", pruned);
+        Assert.Contains("DROP USER IF EXISTS 'rollout_backup'@'%'", pruned);
+        Assert.DoesNotContain("DROP USER IF EXISTS 'rollout_backup'@'10.0.0.5'", pruned);
+    }
+
+    [Fact]
+    public void A_backup_account_without_its_password_is_only_declared_and_its_grants_are_left_alone()
+    {
+        var backupGrants = Grants(Backup, "mo\\_crm", ["SELECT", "SHOW VIEW", "LOCK TABLES", "TRIGGER", "EVENT"]);
+        var state = MariaDbState([.. Grants(Crm, "mo\\_crm", Estate.Grants.MariaDb), .. backupGrants], CrmAccount(),
+            new ActualAccount(Backup, true, null, new HashSet<string>()));
+        var desired = Desired("external-mariadb", "mo_crm") with
+        {
+            OperationalAccounts = [new OperationalAccount(OperationalRole.Backup, Backup, ["mo_crm"], "EXTERNAL_MARIADB_BACKUP_PASS", null, PasswordIsNew: false)],
+        };
+        var server = new ServerPlan(desired, new ServerPlanner(new MariaDbEngine(), desired, state, prune: true).Plan(), 6);
+
+        Assert.Empty(server.Changes);
+        var note = Assert.Single(server.Notes);
+        Assert.StartsWith("backup account rollout_backup@10.0.0.5 on external-mariadb: not planned, EXTERNAL_MARIADB_BACKUP_PASS is not set", note);
+    }
 }

@@ -30,6 +30,8 @@ public class DotEnvTests
         var written = await new DotEnvFileTarget(file, "").ReadAsync(CancellationToken.None);
         Assert.Equal(setup.Expected.OrderBy(e => e.Key), written.OrderBy(e => e.Key));
         Assert.Contains("-----BEGIN OPENSSH PRIVATE KEY-----", written["SSH_PRIVATE_KEY"]);
+        Assert.Equal(setup.Variables["BACKUP_REPOSITORY_PASSWORD"], written["BACKUP_REPOSITORY_PASSWORD"]);
+        Assert.Equal(setup.Variables["EXTERNAL_MARIADB_BACKUP_PASS"], written["EXTERNAL_MARIADB_BACKUP_PASS"]);
         Assert.Contains($"Wrote {setup.Expected.Count} secrets", output);
         AssertNoSecretIn(output, setup.SecretValues);
     }

@@ -39,15 +39,16 @@ public sealed class GitHubSyncSetup : IAsyncDisposable
         setup.Variables["MYSQL_HOST"] = "external-mariadb.provider.example";
         setup.Variables["PG_HOST"] = "external-postgres.provider.example";
         var catalogue = SecretCatalogue.For(Estate(), "production");
-        foreach (var entry in catalogue.Entries.Where(e => e.Origin == SecretOriginKind.ServicePassword))
+        foreach (var entry in catalogue.Entries.Where(e => e.Origin is SecretOriginKind.ServicePassword or SecretOriginKind.OperationalCredential))
             setup.Variables[entry.Name] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        setup.Variables["BACKUP_OFFSITE_REPOSITORY"] = "sftp:backup@offsite.provider.example:/srv/restic";
         foreach (var entry in catalogue.Entries)
         {
             setup.Expected[entry.Name] = entry.Origin switch
             {
                 SecretOriginKind.PrivateKey => key,
                 SecretOriginKind.EstateLiteral => entry.Literal!,
-                SecretOriginKind.ServicePassword => setup.Variables[entry.Name],
+                SecretOriginKind.ServicePassword or SecretOriginKind.OperationalCredential => setup.Variables[entry.Name],
                 _ => setup.Variables.GetValueOrDefault(entry.Setting!.VariableName!) ?? entry.Setting.DefaultValue!,
             };
         }
@@ -65,9 +66,9 @@ public sealed class GitHubSyncSetup : IAsyncDisposable
     public int Puts(string pathPart = "/secrets/") =>
         StandIn.Requests.Count(r => r.Method == "PUT" && r.Path.Contains(pathPart, StringComparison.Ordinal));
 
-    /// <summary>Every password, the deploy key and the token: none may appear in any output.</summary>
+    /// <summary>Every password (the backup repository keys too), the deploy key and the token: none may appear in any output.</summary>
     public IEnumerable<string> SecretValues =>
-        Expected.Where(e => e.Key.EndsWith("_PASS", StringComparison.Ordinal) || e.Key == "SSH_PRIVATE_KEY").Select(e => e.Value)
+        Expected.Where(e => e.Key.EndsWith("_PASS", StringComparison.Ordinal) || e.Key.EndsWith("_PASSWORD", StringComparison.Ordinal) || e.Key == "SSH_PRIVATE_KEY").Select(e => e.Value)
             .Append(StandIn.Token);
 
     public async ValueTask DisposeAsync()

@@ -15,7 +15,9 @@ public class GitHubSyncTests
         Assert.True(code == 0, output);
         var onGitHub = setup.StandIn.DecryptedSecrets(GitHubSyncSetup.Owner, GitHubSyncSetup.Repo, "production");
         Assert.Equal(setup.Expected.OrderBy(e => e.Key), onGitHub.OrderBy(e => e.Key));
-        Assert.Equal(SecretCatalogueTests.PlanPhase4Production.Where(n => !n.StartsWith("REDIS_", StringComparison.Ordinal)).Order(), onGitHub.Keys.Order());
+        Assert.Equal(SecretCatalogueTests.ProductionNames.Order(), onGitHub.Keys.Order());
+        Assert.Equal(setup.Variables["BACKUP_REPOSITORY_PASSWORD"], onGitHub["BACKUP_REPOSITORY_PASSWORD"]);
+        Assert.Equal("/var/backups/rollout/restic", onGitHub["BACKUP_REPOSITORY"]); // rollout.yaml's default, BACKUP_REPOSITORY unset
         Assert.Equal(0, setup.StandIn.UndecryptableBoxes);
         Assert.Equal([setup.StandIn.TeamId(GitHubSyncSetup.Owner, "db-admins")], setup.StandIn.Reviewers(GitHubSyncSetup.Owner, GitHubSyncSetup.Repo, "production"));
         Assert.Contains("environment 'production': create (required reviewers: db-admins (team))", output);
@@ -69,7 +71,7 @@ public class GitHubSyncTests
 
         Assert.True(code == 0, output);
         var listed = output.Split('\n').Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)).Where(w => w.Length >= 2 && w[0] == "create").Select(w => w[1]).ToList();
-        Assert.Equal(SecretCatalogueTests.PlanPhase4Production.Where(n => !n.StartsWith("REDIS_", StringComparison.Ordinal)), listed);
+        Assert.Equal(SecretCatalogueTests.ProductionNames, listed);
         Assert.Contains("environment 'production': would create (required reviewers: db-admins (team))", output);
         Assert.Contains("Nothing was written.", output);
         Assert.DoesNotContain(setup.StandIn.Requests, r => r.Method != "GET");
@@ -85,17 +87,18 @@ public class GitHubSyncTests
         setup.Variables["REDIS_HOST"] = "redis.provider.example";
         setup.Variables["SSH_HOST"] = "staging.provider.example";
         setup.Variables["SSH_USER"] = "deploy";
+        setup.Variables["REDIS_MONITOR_PASS"] = "redis-monitoring-password-0123456789";
         var args = setup.SyncArgs("--dry-run").Select(a => a == "production" ? "staging" : a).ToArray();
 
         var (code, output) = await RunAsync(setup.Variables, args);
 
         Assert.True(code == 0, output);
         Assert.Contains("GITHUB_TOKEN is not set: GitHub was not asked", output);
-        foreach (var name in SecretCatalogueTests.PlanPhase4Production.Where(n => n != "SSH_TARGET_DIR"))
+        foreach (var name in SecretCatalogueTests.PlanPhase4Production.Concat(SecretCatalogueTests.BackupRemote).Concat(SecretCatalogueTests.MonitoringPasswords(redis: true)).Where(n => n != "SSH_TARGET_DIR"))
             Assert.Matches($@"(?m)^  create\s+{name}\s", output);
         // Staging has no default target directory: listed by name, with what to set.
         Assert.Matches(@"(?m)^  missing\s+SSH_TARGET_DIR\s+set SSH_TARGET_DIR \(environments.staging.deploy.sshTargetDir\)", output);
-        Assert.Contains($"Dry run: {SecretCatalogueTests.PlanPhase4Production.Length} secrets, 1 without a value", output);
+        Assert.Contains($"Dry run: {SecretCatalogueTests.PlanPhase4Production.Length + SecretCatalogueTests.BackupRemote.Length + SecretCatalogueTests.MonitoringPasswords(redis: true).Length} secrets, 1 without a value", output);
         Assert.Empty(setup.StandIn.Requests);
     }
 }

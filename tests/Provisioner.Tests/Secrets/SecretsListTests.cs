@@ -12,18 +12,22 @@ public class SecretsListTests
         await using var setup = await GitHubSyncSetup.StartAsync();
         setup.Variables.Remove("PG_HOST");
         setup.Variables.Remove("MO_NEXTCLOUD_DB_PASS");
+        setup.Variables.Remove("EXTERNAL_POSTGRES_BACKUP_PASS");
 
         var (code, output) = await RunAsync(setup.Variables,
             "secrets", "list", "--env", "production", "--estate", EstatePath, "--state-dir", setup.StateDirectory);
 
         Assert.True(code == 0, output);
-        foreach (var name in SecretCatalogueTests.PlanPhase4Production.Where(n => !n.StartsWith("REDIS_", StringComparison.Ordinal)))
+        foreach (var name in SecretCatalogueTests.ProductionNames)
             Assert.Matches($@"(?m)^  {name}\s+(present|MISSING)\s", output);
         Assert.Matches(@"(?m)^  PG_HOST\s+MISSING\s+\$PG_HOST — set PG_HOST", output);
         Assert.Matches(@"(?m)^  MO_NEXTCLOUD_DB_PASS\s+MISSING\s+\$MO_NEXTCLOUD_DB_PASS", output);
         Assert.Matches(@"(?m)^  SSH_HOST\s+present\s+default in rollout.yaml environments.production.deploy.sshHost", output);
         Assert.Matches(@"(?m)^  SSH_PRIVATE_KEY\s+present\s+file \$SSH_PRIVATE_KEY_FILE", output);
-        Assert.Contains("2 missing.", output);
+        Assert.Matches(@"(?m)^  EXTERNAL_POSTGRES_BACKUP_PASS\s+MISSING\s+password of the dump account rollout_backup on external-postgres \(\$EXTERNAL_POSTGRES_BACKUP_PASS\) — set EXTERNAL_POSTGRES_BACKUP_PASS", output);
+        Assert.Matches(@"(?m)^  BACKUP_REPOSITORY_PASSWORD\s+present\s+key of the restic repository", output);
+        Assert.Contains("3 missing.", output);
+        Assert.Contains("warning: Losing BACKUP_REPOSITORY_PASSWORD", output);
         AssertNoSecretIn(output, setup.SecretValues.Concat(["external-mariadb.provider.example"]));
     }
 
