@@ -31,10 +31,14 @@ try
         context.Cancel = true;
         lifetime.StopApplication();
     });
+    // The orchestrator stops the servers only once this process has gone, so a script's next command (another start,
+    // removing the state directory) would race a server still shutting down: the servers' graceful stop starts with
+    // the application's and is waited for before this process exits.
+    Task serversStopped = Task.CompletedTask;
+    if (estate.Runtime is { } stopping)
+        lifetime.ApplicationStopping.Register(() => serversStopped = stopping.Leftovers.StopRecordedAsync(EstateRuntime.LeftoverGrace, CancellationToken.None));
     await app.RunAsync();
-    // The orchestrator stops the servers only once this process has gone: wait for their graceful stop here, so the
-    // next command of a script (another start, removing the state directory) never races a server still shutting down.
-    if (estate.Runtime is { } stopped) await stopped.Leftovers.StopRecordedAsync(EstateRuntime.LeftoverGrace, CancellationToken.None);
+    await serversStopped;
     return app.Services.GetService<StartFailureStopper>()?.ExitCode ?? 0;
 }
 catch (Exception e) when (RunAsProgram() && Unwrap(e) is LocalServerException or EstateValidationException or FileNotFoundException or ArgumentException or KeyNotFoundException)

@@ -30,7 +30,9 @@ public sealed class SignalTests
         var dll = Path.Combine(AppHostProcess.RepositoryRoot, "AppHost", "bin", configuration, "net10.0", "Rollout.AppHost.dll");
         var start = new ProcessStartInfo("setsid") { WorkingDirectory = AppHostProcess.RepositoryRoot };
         // setsid execs sh (a new session and process group whose id is this pid), sh execs the AppHost with its output in a file.
-        foreach (var argument in new[] { "sh", "-c", "out=$1; shift; exec \"$@\" >\"$out\" 2>&1 </dev/null", "sh", output,
+        // env resets every signal to its default first: a test host started in the background of a script inherits SIGINT
+        // ignored (POSIX), and the AppHost would inherit that too, as any program does.
+        foreach (var argument in new[] { "env", "--default-signal", "sh", "-c", "out=$1; shift; exec \"$@\" >\"$out\" 2>&1 </dev/null", "sh", output,
                      Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", dll, "--state-dir", state.Path, "--no-dashboard" })
             start.ArgumentList.Add(argument);
         foreach (var argument in ports) start.ArgumentList.Add(argument);
